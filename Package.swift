@@ -1,0 +1,104 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "persimmon",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "persimmon", targets: ["persimmon"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        // Pure modules: no IO library.
+        .target(
+            name: "PersimmonSigV4",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "PersimmonAPIModel"),
+        .target(name: "PersimmonCatalog"),
+        .target(
+            name: "PersimmonCore",
+            dependencies: [
+                "PersimmonAPIModel",
+                "PersimmonCatalog",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // IO modules.
+        .target(
+            name: "PersimmonStore",
+            dependencies: [
+                "PersimmonCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "PersimmonHTTP",
+            dependencies: [
+                "PersimmonCore",
+                "PersimmonAPIModel",
+                "PersimmonSigV4",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Composition root.
+        .target(
+            name: "PersimmonServer",
+            dependencies: [
+                "PersimmonCore",
+                "PersimmonStore",
+                "PersimmonHTTP",
+                "PersimmonSigV4",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "persimmon",
+            dependencies: [
+                "PersimmonServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PersimmonSigV4Tests", dependencies: ["PersimmonSigV4"]),
+        .testTarget(name: "PersimmonCatalogTests", dependencies: ["PersimmonCatalog"]),
+        .testTarget(name: "PersimmonAPIModelTests", dependencies: ["PersimmonAPIModel"]),
+        .testTarget(name: "PersimmonCoreTests", dependencies: ["PersimmonCore", "PersimmonAPIModel"]),
+        .testTarget(name: "PersimmonStoreTests", dependencies: ["PersimmonStore", "PersimmonCore"]),
+        .testTarget(
+            name: "PersimmonHTTPTests",
+            dependencies: [
+                "PersimmonHTTP", "PersimmonServer", "PersimmonSigV4",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)
+
+let isCI = Context.environment["CI"] != nil
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("NonisolatedNonsendingByDefault"))
+    if isCI {
+        settings.append(.treatAllWarnings(as: .error))
+    }
+    target.swiftSettings = settings
+}

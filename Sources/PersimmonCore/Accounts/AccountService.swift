@@ -1,0 +1,125 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Credentials shown exactly once, when an account or key is created.
+package struct IssuedCredentials: Sendable, Codable, Equatable {
+    package var accountID: String
+    package var accessKeyID: String
+    package var secretAccessKey: String
+
+    enum CodingKeys: String, CodingKey {
+        case accountID = "AccountId"
+        case accessKeyID = "AccessKeyId"
+        case secretAccessKey = "SecretAccessKey"
+    }
+}
+
+/// A verified caller as the authenticator needs it: who, and the secret to check the signature with.
+package struct ResolvedCredential: Sendable {
+    package var principal: Principal
+    package var secretAccessKey: String
+    package init(principal: Principal, secretAccessKey: String) {
+        self.principal = principal
+        self.secretAccessKey = secretAccessKey
+    }
+}
+
+/// Tenant accounts and their root keys: what the operator manages.
+package struct AccountService: Sendable {
+    private let store: any CredentialStore
+    private let box: SecretBox
+    private let ids: IdentifierGenerator
+    private let clock: any WallClock
+    /// The operator's own key, which never lives in the database.
+    private let operatorKey: (accessKeyID: String, secret: String)
+
+    package init(
+        store: any CredentialStore, box: SecretBox, clock: any WallClock, operatorAccessKeyID: String,
+        operatorSecret: String, ids: IdentifierGenerator = IdentifierGenerator()
+    ) {
+        self.store = store
+        self.box = box
+        self.clock = clock
+        self.ids = ids
+        self.operatorKey = (operatorAccessKeyID, operatorSecret)
+    }
+
+    /// Creates an account and its first root access key. The secret is returned once and stored sealed.
+    package func createAccount(name: String, email: String?) async throws -> IssuedCredentials {
+        try Self.validateAccountName(name)
+        let now = clock.now().epochMilliseconds
+        var account = AccountRecord(id: ids.accountID(), name: name, email: email, status: .active, createdAt: now)
+        var attempts = 0
+        while true {
+            do {
+                try await store.insertAccount(account)
+                break
+            } catch let error as ServiceError where error.code == .resourceAlreadyExists && attempts < 5 {
+                attempts += 1
+                account.id = ids.accountID()
+            }
+        }
+        let issued = try await issueRootKey(for: account.id, now: now)
+        return issued
+    }
+
+    /// Adds a root access key to an existing account (at most two active keys, as AWS allows).
+    package func issueRootKey(for accountID: AccountID, now: Int64) async throws -> IssuedCredentials {
+        let keyID = ids.accessKeyID()
+        let secret = ids.secretAccessKey()
+        let record = AccessKeyRecord(
+            accessKeyID: keyID, account: accountID, userName: nil, principalARN: Principal.root(of: accountID).arn,
+            sealedSecret: try box.seal(secret, boundTo: keyID), status: .active, createdAt: now
+        )
+        try await store.insertAccessKey(record)
+        return IssuedCredentials(accountID: accountID.rawValue, accessKeyID: keyID, secretAccessKey: secret)
+    }
+
+    package func listAccounts(after: AccountID?, limit: Int) async throws -> [AccountRecord] {
+        try await store.accounts(after: after, limit: limit)
+    }
+
+    /// Closes an account: its keys stop working at the next request. Its data stays for the operator.
+    package func closeAccount(_ id: AccountID) async throws -> AccountRecord {
+        guard var account = try await store.account(id) else {
+            throw ServiceError(.resourceNotFound, "Account \(id) does not exist.")
+        }
+        if account.status == .suspended { return account }
+        account.status = .suspended
+        account.closedAt = clock.now().epochMilliseconds
+        try await store.updateAccount(account)
+        return account
+    }
+
+    /// Finds who owns an access key and the secret to verify its signature with.
+    /// Returns nil for unknown, inactive keys and keys of closed accounts: the caller answers as for an unknown key.
+    package func resolve(accessKeyID: String) async throws -> ResolvedCredential? {
+        if accessKeyID == operatorKey.accessKeyID {
+            return ResolvedCredential(principal: .operator, secretAccessKey: operatorKey.secret)
+        }
+        guard let key = try await store.accessKey(id: accessKeyID), key.status == .active,
+            let account = try await store.account(key.account), account.status == .active
+        else { return nil }
+        let secret = try box.open(key.sealedSecret, boundTo: key.accessKeyID)
+        let principal: Principal
+        if let userName = key.userName {
+            principal = Principal(
+                kind: .user, account: key.account, arn: key.principalARN, userName: userName,
+                userID: key.accessKeyID
+            )
+        } else {
+            principal = .root(of: key.account)
+        }
+        return ResolvedCredential(principal: principal, secretAccessKey: secret)
+    }
+
+    static func validateAccountName(_ name: String) throws {
+        let count = name.utf8.count
+        guard count >= 1, count <= 50, name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else {
+            throw ServiceError(.invalidInput, "The account name must be 1 to 50 printable ASCII characters.")
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import PersimmonAPIModel
+import PersimmonCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Operations of the operator's admin API (awsJson1_1, `X-Amz-Target: PersimmonAdmin.<Op>`, signed as `persimmon`).
+package enum AdminOperation: String, Sendable, CaseIterable {
+    case createAccount = "CreateAccount"
+    case listAccounts = "ListAccounts"
+    case closeAccount = "CloseAccount"
+}
+
+/// Wire shapes of the admin API. Member names follow AWS Organizations' PascalCase style.
+package enum AdminShapes {
+    package struct CreateAccountRequest: Codable, Sendable {
+        package var Name: String
+        package var Email: String?
+        package init(Name: String, Email: String? = nil) {
+            self.Name = Name
+            self.Email = Email
+        }
+    }
+
+    package struct ListAccountsRequest: Codable, Sendable {
+        package var NextToken: String?
+        package var MaxResults: Int?
+        package init(NextToken: String? = nil, MaxResults: Int? = nil) {
+            self.NextToken = NextToken
+            self.MaxResults = MaxResults
+        }
+    }
+
+    package struct Account: Codable, Sendable {
+        package var AccountId: String
+        package var Name: String
+        package var Email: String?
+        package var Status: String
+        package var CreatedAt: Date
+        package var ClosedAt: Date?
+    }
+
+    package struct ListAccountsResponse: Codable, Sendable {
+        package var Accounts: [Account]
+        package var NextToken: String?
+    }
+
+    package struct CloseAccountRequest: Codable, Sendable {
+        package var AccountId: String
+        package init(AccountId: String) { self.AccountId = AccountId }
+    }
+
+    package struct CloseAccountResponse: Codable, Sendable {
+        package var Account: Account
+    }
+}
+
+/// The operator's API: create, list and close tenant accounts.
+package struct AdminAPI: Sendable {
+    package static let targetPrefix = "PersimmonAdmin"
+    package static let signingName = "persimmon"
+
+    private let accounts: AccountService
+
+    package init(accounts: AccountService) { self.accounts = accounts }
+
+    package func dispatch(_ operation: AdminOperation, body: Data) async throws -> Data {
+        switch operation {
+        case .createAccount:
+            let input = try Self.decode(AdminShapes.CreateAccountRequest.self, body)
+            return try AWSJSONCodec.encoder.encode(try await accounts.createAccount(name: input.Name, email: input.Email))
+        case .listAccounts:
+            let input = try Self.decode(AdminShapes.ListAccountsRequest.self, body)
+            let limit = min(max(input.MaxResults ?? 100, 1), 1000)
+            let after = input.NextToken.map(AccountID.init)
+            if let after, !AccountID.isWellFormed(after.rawValue) {
+                throw ServiceError(.invalidNextToken, "The NextToken is not valid.")
+            }
+            let page = try await accounts.listAccounts(after: after, limit: limit + 1)
+            let shown = page.prefix(limit).map(Self.shape)
+            let next = page.count > limit ? shown.last?.AccountId : nil
+            return try AWSJSONCodec.encoder.encode(AdminShapes.ListAccountsResponse(Accounts: shown, NextToken: next))
+        case .closeAccount:
+            let input = try Self.decode(AdminShapes.CloseAccountRequest.self, body)
+            guard AccountID.isWellFormed(input.AccountId) else {
+                throw ServiceError(.invalidInput, "AccountId must be 12 digits.")
+            }
+            let closed = try await accounts.closeAccount(AccountID(input.AccountId))
+            return try AWSJSONCodec.encoder.encode(AdminShapes.CloseAccountResponse(Account: Self.shape(closed)))
+        }
+    }
+
+    static func shape(_ record: AccountRecord) -> AdminShapes.Account {
+        AdminShapes.Account(
+            AccountId: record.id.rawValue, Name: record.name, Email: record.email, Status: record.status.rawValue,
+            CreatedAt: Date(epochMilliseconds: record.createdAt),
+            ClosedAt: record.closedAt.map(Date.init(epochMilliseconds:))
+        )
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ body: Data) throws -> T {
+        do {
+            return try AWSJSONCodec.decoder.decode(type, from: body.isEmpty ? Data("{}".utf8) : body)
+        } catch {
+            throw ServiceError(.invalidInput, "The request body is not a valid \(type) document.")
+        }
+    }
+}

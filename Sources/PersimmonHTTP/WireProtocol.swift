@@ -1,0 +1,22 @@
+import HTTPTypes
+
+/// The three wire protocols Persimmon serves, each with its own error rendering.
+package enum WireProtocol: Sendable {
+    /// awsJson1_1: POST / with `X-Amz-Target`.
+    case awsJSON
+    /// restJson1: the runtime and events paths.
+    case restJSON
+
+    var contentType: String {
+        switch self {
+        case .awsJSON: "application/x-amz-json-1.1"
+        case .restJSON: "application/json"
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let amzTarget = HTTPField.Name("X-Amz-Target")!
+    static let amznRequestID = HTTPField.Name("x-amzn-RequestId")!
+    static let amznErrorType = HTTPField.Name("x-amzn-ErrorType")!
+}
