@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Pure modules: no IO library.
@@ -46,6 +48,14 @@ let package = Package(
             ]
         ),
         .target(
+            name: "PersimmonWorkers",
+            dependencies: [
+                "PersimmonCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "PersimmonHTTP",
             dependencies: [
                 "PersimmonCore",
@@ -53,6 +63,8 @@ let package = Package(
                 "PersimmonSigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         // Composition root.
@@ -61,12 +73,16 @@ let package = Package(
             dependencies: [
                 "PersimmonCore",
                 "PersimmonStore",
+                "PersimmonWorkers",
                 "PersimmonHTTP",
                 "PersimmonSigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -74,12 +90,14 @@ let package = Package(
             dependencies: [
                 "PersimmonServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "PersimmonSigV4Tests", dependencies: ["PersimmonSigV4"]),
         .testTarget(name: "PersimmonCatalogTests", dependencies: ["PersimmonCatalog"]),
         .testTarget(name: "PersimmonAPIModelTests", dependencies: ["PersimmonAPIModel"]),
         .testTarget(name: "PersimmonCoreTests", dependencies: ["PersimmonCore", "PersimmonAPIModel"]),
+        .testTarget(name: "PersimmonWorkersTests", dependencies: ["PersimmonWorkers", "PersimmonCore"]),
         .testTarget(name: "PersimmonStoreTests", dependencies: ["PersimmonStore", "PersimmonCore"]),
         .testTarget(
             name: "PersimmonHTTPTests",

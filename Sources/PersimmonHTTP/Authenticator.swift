@@ -26,9 +26,7 @@ package struct Authenticator: Sendable {
         let signable = Self.signableRequest(request, body: body)
         let authorization = try verifier.parse(signable)
         guard let credential = try await accounts.resolve(accessKeyID: authorization.accessKeyID) else {
-            throw SigV4Error(
-                code: .unrecognizedClient, message: "The security token included in the request is invalid."
-            )
+            throw SigV4Error.unrecognizedClient()
         }
         try verifier.verify(
             signable, authorization: authorization, secretAccessKey: credential.secretAccessKey,

@@ -76,8 +76,8 @@ package struct FrontDoor: HTTPResponder {
             switch self {
             case .health: "Health"
             case .controlPlane(let op): op.rawValue
-            case .runtime(let op): op.operationName
-            case .events(let op): op.operationName
+            case .runtime(let op): op.rawValue
+            case .events(let op): op.rawValue
             case .admin(let op): op.rawValue
             case .unknown(let what): what
             }
@@ -192,10 +192,10 @@ package struct FrontDoor: HTTPResponder {
             return Self.json(out, protocol: .awsJSON, requestID: requestID)
         case .runtime(let op):
             let out = try await runtime.dispatch(op, body: Data(body), context: context)
-            return Self.json(out, protocol: .restJSON, status: op.successStatus, requestID: requestID)
+            return Self.json(out, protocol: .restJSON, status: op.successStatusCode, requestID: requestID)
         case .events(let op):
             let out = try await events.dispatch(op, body: Data(body), context: context)
-            return Self.json(out, protocol: .restJSON, status: op.successStatus, requestID: requestID)
+            return Self.json(out, protocol: .restJSON, status: op.successStatusCode, requestID: requestID)
         default:
             throw WireError.unknownOperation(route.operationName)
         }

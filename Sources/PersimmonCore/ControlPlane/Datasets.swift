@@ -1,0 +1,110 @@
+import PersimmonAPIModel
+import PersimmonCatalog
+
+extension ControlPlaneService {
+    package func createDataset(_ input: CreateDatasetRequest, context: OperationContext) async throws
+        -> CreateDatasetResponse
+    {
+        try ResourceManager.checkTagLimit(input.tags)
+        let groupRecord = try await resources.require(input.datasetGroupArn, kind: .datasetGroup, context: context)
+        guard let status = groupRecord.status, LifecycleStatus.live.contains(status) else {
+            throw ServiceError(
+                .resourceInUse, "The dataset group \(groupRecord.arn) is \(groupRecord.status ?? "unavailable")."
+            )
+        }
+        let group = try ResourceManager.decode(DatasetGroup.self, from: groupRecord)
+        let schema = try await resources.require(input.schemaArn, kind: .schema, context: context)
+        try checkSchema(schema, fits: input.datasetType, groupDomain: group.domain)
+        guard let kind = DatasetKind(datasetType: input.datasetType) else {
+            throw ServiceError(.invalidInput, "Invalid datasetType \(input.datasetType).")
+        }
+        let arn = ResourceARN.make(.dataset, "\(groupRecord.name)/\(kind.arnSuffix)", in: context)
+        let dataset = Dataset(
+            name: input.name, datasetArn: arn, datasetGroupArn: groupRecord.arn, datasetType: kind.wireName,
+            schemaArn: schema.arn, status: LifecycleStatus.createPending, creationDateTime: context.now,
+            lastUpdatedDateTime: context.now
+        )
+        do {
+            try await resources.create(
+                kind: .dataset, name: input.name, arn: arn, parentARN: groupRecord.arn, document: dataset,
+                tags: input.tags, context: context
+            )
+        } catch let error as ServiceError where error.code == .resourceAlreadyExists {
+            throw ServiceError(
+                .resourceAlreadyExists,
+                "The dataset group \(groupRecord.arn) already has a \(kind.wireName) dataset: \(arn)"
+            )
+        }
+        return CreateDatasetResponse(datasetArn: arn)
+    }
+
+    package func describeDataset(_ input: DescribeDatasetRequest, context: OperationContext) async throws
+        -> DescribeDatasetResponse
+    {
+        DescribeDatasetResponse(
+            dataset: try await resources.describe(Dataset.self, arn: input.datasetArn, kind: .dataset, context: context)
+        )
+    }
+
+    package func listDatasets(_ input: ListDatasetsRequest, context: OperationContext) async throws
+        -> ListDatasetsResponse
+    {
+        var parent: String?
+        if let groupARN = input.datasetGroupArn {
+            parent = try await resources.require(groupARN, kind: .datasetGroup, context: context).arn
+        }
+        let page = try await resources.list(
+            kind: .dataset, parentARN: parent, maxResults: input.maxResults, nextToken: input.nextToken,
+            context: context
+        )
+        return ListDatasetsResponse(
+            datasets: try page.records.map { try ResourceManager.decode(DatasetSummary.self, from: $0) },
+            nextToken: page.nextToken
+        )
+    }
+
+    package func updateDataset(_ input: UpdateDatasetRequest, context: OperationContext) async throws
+        -> UpdateDatasetResponse
+    {
+        let record = try await resources.require(input.datasetArn, kind: .dataset, context: context)
+        guard record.status == LifecycleStatus.active else {
+            throw ServiceError(
+                .resourceInUse, "The dataset \(record.arn) is \(record.status ?? "unavailable"); it must be ACTIVE to update."
+            )
+        }
+        var dataset = try ResourceManager.decode(Dataset.self, from: record)
+        let schema = try await resources.require(input.schemaArn, kind: .schema, context: context)
+        let groupRecord = try await resources.require(dataset.datasetGroupArn ?? "", kind: .datasetGroup, context: context)
+        let group = try ResourceManager.decode(DatasetGroup.self, from: groupRecord)
+        try checkSchema(schema, fits: dataset.datasetType ?? "", groupDomain: group.domain)
+        dataset.schemaArn = schema.arn
+        dataset.lastUpdatedDateTime = context.now
+        dataset.latestDatasetUpdate = DatasetUpdateSummary(
+            schemaArn: schema.arn, status: LifecycleStatus.active, creationDateTime: context.now,
+            lastUpdatedDateTime: context.now
+        )
+        try await resources.replaceDocument(record, with: dataset, now: context.now)
+        return UpdateDatasetResponse(datasetArn: record.arn)
+    }
+
+    package func deleteDataset(_ input: DeleteDatasetRequest, context: OperationContext) async throws {
+        let record = try await resources.require(input.datasetArn, kind: .dataset, context: context)
+        try await resources.beginDelete(record, context: context)
+    }
+}
+
+extension DatasetKind {
+    /// The dataset type as the API reports it.
+    var wireName: String {
+        switch self {
+        case .interactions: "INTERACTIONS"
+        case .items: "ITEMS"
+        case .users: "USERS"
+        case .actions: "ACTIONS"
+        case .actionInteractions: "ACTION_INTERACTIONS"
+        }
+    }
+
+    /// The last part of a dataset's ARN: `dataset/<group>/INTERACTIONS`.
+    var arnSuffix: String { wireName }
+}

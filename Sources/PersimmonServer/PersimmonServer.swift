@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PersimmonCore
+import PersimmonHTTP
+import PersimmonStore
+import PersimmonWorkers
+import ServiceLifecycle
+import UnixSignals
+
+/// The composition root: the only place that knows every concrete type.
+package enum PersimmonServer {
+    /// Opens the configured database: PostgreSQL when a URL is given, else SQLite in the data directory.
+    /// - Returns: the storage and, for PostgreSQL, the connection pool service that must run in the group.
+    package static func openStorage(_ configuration: ServerConfiguration, dataDirectory: DataDirectory, logger: Logger)
+        throws -> (storage: any PersimmonStorage, service: (any Service)?)
+    {
+        if let url = configuration.databaseURL {
+            let postgres = try PostgresStorage(url: url, logger: logger)
+            return (postgres, postgres)
+        }
+        return (try SQLiteStorage(path: dataDirectory.databasePath), nil)
+    }
+
+    /// The request-serving graph over a storage: shared by `serve` and the HTTP tests.
+    package static func makeComponents(
+        storage: any PersimmonStorage, box: SecretBox, clock: any WallClock,
+        operatorCredentials: DataDirectory.OperatorCredentials, region: String
+    ) -> (frontDoor: FrontDoor, resources: ResourceManager, accounts: AccountService) {
+        let accounts = AccountService(
+            store: storage, box: box, clock: clock, operatorAccessKeyID: operatorCredentials.AccessKeyId,
+            operatorSecret: operatorCredentials.SecretAccessKey
+        )
+        let resources = ResourceManager(store: storage, jobs: storage, tokens: PageTokenCodec(box: box))
+        let frontDoor = FrontDoor(
+            controlPlane: ControlPlaneService(resources: resources),
+            runtime: RuntimeService(resources: resources),
+            events: EventsService(resources: resources),
+            admin: AdminAPI(accounts: accounts),
+            authenticator: Authenticator(accounts: accounts),
+            region: region,
+            clock: clock
+        )
+        return (frontDoor, resources, accounts)
+    }
+
+    /// Runs migrations and exits: `persimmon migrate`.
+    package static func migrate(_ configuration: ServerConfiguration, logger: Logger) async throws {
+        try configuration.validate()
+        let dataDirectory = try DataDirectory(path: configuration.dataDirectory)
+        let (storage, service) = try openStorage(configuration, dataDirectory: dataDirectory, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let service { group.addTask { try await service.run() } }
+            try await storage.migrate()
+            try await storage.close()
+            group.cancelAll()
+        }
+    }
+
+    /// Starts the server and runs until SIGTERM or SIGINT.
+    /// - Parameter onListening: called with the bound address once the socket is listening.
+    package static func serve(
+        _ configuration: ServerConfiguration, logger: Logger,
+        onListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void
+    ) async throws {
+        try configuration.validate()
+        let dataDirectory = try DataDirectory(path: configuration.dataDirectory)
+        let box = try SecretBox(masterKey: try dataDirectory.masterKey(configured: configuration.masterKey))
+        let operatorCredentials = try dataDirectory.operatorCredentials(
+            accessKeyID: configuration.operatorAccessKeyID, secret: configuration.operatorSecretAccessKey
+        )
+        let (storage, storageService) = try openStorage(configuration, dataDirectory: dataDirectory, logger: logger)
+        let clock = SystemWallClock()
+
+        let parts = makeComponents(
+            storage: storage, box: box, clock: clock,
+            operatorCredentials: operatorCredentials, region: configuration.region
+        )
+        let worker = JobWorker(
+            queue: storage,
+            handlers: [LifecycleJobHandler(resources: parts.resources, clock: clock)],
+            configuration: .init(workerID: "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"),
+            clock: clock,
+            logger: logger
+        )
+        let app = Application(
+            responder: parts.frontDoor,
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: "persimmon"
+            ),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                onListening(configuration.host, port)
+            },
+            logger: logger
+        )
+        let gate = StartupGate()
+        var services: [any Service] = []
+        if let storageService { services.append(storageService) }
+        services.append(MigrationService(gate: gate, migrate: { try await storage.migrate() }))
+        services.append(GatedService(gate: gate, service: worker))
+        services.append(GatedService(gate: gate, service: app))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+        try await storage.close()
+    }
+}

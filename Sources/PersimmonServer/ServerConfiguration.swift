@@ -1,0 +1,64 @@
+import Logging
+
+/// Everything `persimmon serve` is configured with, built once from flags and `PERSIMMON_*` variables.
+/// Nothing below the composition root reads the environment.
+package struct ServerConfiguration: Sendable {
+    package var host: String = "127.0.0.1"
+    /// 0 picks a free port.
+    package var port: Int = 8321
+    /// Holds the embedded database, keys and bulk data.
+    package var dataDirectory: String = ".persimmon"
+    /// `postgres://user:pass@host:port/db` selects PostgreSQL; nil means SQLite in the data directory.
+    package var databaseURL: String?
+    package var region: String = "us-east-1"
+    /// The operator's credentials; generated on first start and kept in the data directory when nil.
+    package var operatorAccessKeyID: String?
+    package var operatorSecretAccessKey: String?
+    /// Base64 of 32 bytes, or a passphrase; a key file in the data directory is made when nil.
+    package var masterKey: String?
+    package var logLevel: Logger.Level = .info
+    /// Worker threads for CPU-heavy work.
+    package var computeThreads: Int = max(1, System.coreCount - 1)
+
+    package init() {}
+
+    /// Checks the configuration before anything is bound or opened.
+    package func validate() throws(ConfigurationError) {
+        guard (0...65535).contains(port) else { throw ConfigurationError("--port must be between 0 and 65535") }
+        guard !host.isEmpty else { throw ConfigurationError("--host must not be empty") }
+        guard !dataDirectory.isEmpty else { throw ConfigurationError("--data-dir must not be empty") }
+        guard region.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }),
+            !region.isEmpty
+        else { throw ConfigurationError("--region must look like us-east-1") }
+        if let url = databaseURL, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
+            throw ConfigurationError("--database-url must start with postgres:// (leave it unset for embedded SQLite)")
+        }
+        if (operatorAccessKeyID == nil) != (operatorSecretAccessKey == nil) {
+            throw ConfigurationError(
+                "set both PERSIMMON_ROOT_ACCESS_KEY_ID and PERSIMMON_ROOT_SECRET_ACCESS_KEY, or neither"
+            )
+        }
+    }
+}
+
+/// A configuration mistake, reported before the server starts.
+package struct ConfigurationError: Error, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
+}
+
+enum System {
+    static var coreCount: Int {
+        #if os(Linux)
+        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        #else
+        return 2
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
