@@ -40,6 +40,16 @@ package enum AWSJSONCodec {
         } catch let error as IncompleteShapeError {
             throw APIValidationError(violations: error.violations)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+                (try? Self.decoder.decode(AnyJSONValue.self, from: json)) != nil
+            {
+                // The JSON parses, so the decoder rejected a number for its member's type (`1.5` or `1e30` for an
+                // integer); it reports that without a coding path.
+                throw APISerializationError(
+                    message: "A number in the request body does not fit its member's type (for example a fraction "
+                        + "where an integer is expected)."
+                )
+            }
             throw APISerializationError(error)
         }
     }
@@ -57,8 +67,31 @@ package enum AWSJSONCodec {
     }
 }
 
+/// Any JSON value, decoded only to tell malformed JSON from JSON the shapes reject.
+private struct AnyJSONValue: Decodable {
+    init(from decoder: any Decoder) throws {
+        if var array = try? decoder.unkeyedContainer() {
+            while !array.isAtEnd {
+                _ = try array.decode(AnyJSONValue.self)
+            }
+            return
+        }
+        if let object = try? decoder.container(keyedBy: EmptyShapeCodingKey.self) {
+            for key in object.allKeys {
+                _ = try object.decode(AnyJSONValue.self, forKey: key)
+            }
+            return
+        }
+        let value = try decoder.singleValueContainer()
+        if value.decodeNil() || (try? value.decode(Bool.self)) != nil || (try? value.decode(Double.self)) != nil {
+            return
+        }
+        _ = try value.decode(String.self)
+    }
+}
+
 extension APISerializationError {
-    /// Describes a `DecodingError` by the AWS-style path of the member it concerns. No request data is echoed.
+    /// Describes a `DecodingError` by the AWS-style path of the member it concerns. Request data is not echoed.
     package init(_ error: DecodingError) {
         switch error {
         case .typeMismatch(let type, let context):
@@ -80,7 +113,7 @@ extension APISerializationError {
             if path.isEmpty {
                 self.init(message: "The request body is not valid JSON.")
             } else {
-                self.init(message: "Invalid value at '\(path)': \(context.debugDescription)")
+                self.init(message: "Invalid value at '\(path)'.")
             }
         @unknown default:
             self.init(message: "The request body could not be decoded.")

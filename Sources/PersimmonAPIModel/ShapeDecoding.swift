@@ -10,12 +10,16 @@ package struct IncompleteShapeError: Error, Sendable {
 /// Bookkeeping for one generated `init(from:)`: where the structure sits in the request and which nested members
 /// failed to decode because they were incomplete themselves.
 package struct ShapeDecodingState {
-    /// The AWS-style path of the structure being decoded (`""` for the request).
-    package let path: String
+    private let codingPath: [any CodingKey]
     private var failures: [String: [String]] = [:]
 
     package init(decoder: any Decoder) {
-        self.path = APIPath.render(decoder.codingPath)
+        self.codingPath = decoder.codingPath
+    }
+
+    /// The AWS-style path of the structure being decoded (`""` for the request). Only built when something failed.
+    package var path: String {
+        APIPath.render(self.codingPath)
     }
 
     /// Whether every nested structure decoded.

@@ -36,7 +36,8 @@ package struct Authenticator: Sendable {
     }
 
     /// The request exactly as received: raw path and query, every header, and the `Host` that HTTP/1 carried
-    /// (Hummingbird moves it to the authority pseudo-header, so it is put back here).
+    /// (HTTP/1 decoding moves it to the authority pseudo-header, so it is put back here unless a `Host` field
+    /// is still present).
     static func signableRequest(_ request: Request, body: [UInt8]) -> SignableRequest {
         let target = request.head.path ?? "/"
         let path: String
@@ -50,7 +51,7 @@ package struct Authenticator: Sendable {
         }
         var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(request.headers.count + 1)
-        if let authority = request.head.authority {
+        if let authority = request.head.authority, request.headers[.hostField] == nil {
             headers.append((name: "host", value: authority))
         }
         for field in request.headers {

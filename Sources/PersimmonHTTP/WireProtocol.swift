@@ -17,6 +17,8 @@ package enum WireProtocol: Sendable {
 
 extension HTTPField.Name {
     static let amzTarget = HTTPField.Name("X-Amz-Target")!
+    /// `Host` as a plain field (HTTPTypes marks `.host` unavailable in favour of the authority).
+    static let hostField = HTTPField.Name("Host")!
     static let amznRequestID = HTTPField.Name("x-amzn-RequestId")!
     static let amznErrorType = HTTPField.Name("x-amzn-ErrorType")!
 }

@@ -220,7 +220,9 @@ package enum SigV4 {
             excludingSignatureFromQuery: excludingSignatureFromQuery
         )
         if let missing = result.missingHeader {
-            throw .incomplete("The header '\(quotedForMessage(missing))' is listed in SignedHeaders but is not present in the request.")
+            throw .incomplete(
+                "The header '\(quotedForMessage(missing))' is listed in SignedHeaders but is not present in the request."
+            )
         }
         return result.text
     }
@@ -285,7 +287,9 @@ package enum SigV4 {
     ///
     /// The result is as sensitive as the secret for that day, region and service; never log it.
     /// Servers should go through ``SigV4SigningKeyCache``.
-    package static func signingKey(secretAccessKey: String, date: String, region: String, service: String) -> SymmetricKey {
+    package static func signingKey(secretAccessKey: String, date: String, region: String, service: String)
+        -> SymmetricKey
+    {
         let secret = SymmetricKey(data: Array("AWS4\(secretAccessKey)".utf8))
         let kDate = HMAC<SHA256>.authenticationCode(for: Array(date.utf8), using: secret)
         let kRegion = HMAC<SHA256>.authenticationCode(for: Array(region.utf8), using: SymmetricKey(data: kDate))

@@ -70,7 +70,9 @@ extension SigV4Authorization {
     }
 
     /// `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
-    private static func parseHeaderAuth(_ header: String, request: SignableRequest) throws(SigV4Error) -> SigV4Authorization {
+    private static func parseHeaderAuth(_ header: String, request: SignableRequest) throws(SigV4Error)
+        -> SigV4Authorization
+    {
         let value = trimmingHeaderWhitespace(header[...])
         let algorithmEnd = value.utf8.firstIndex(where: isHeaderWhitespace) ?? value.endIndex
         let algorithm = value[..<algorithmEnd]
@@ -126,7 +128,9 @@ extension SigV4Authorization {
         let amzDateString: String
         let dateHeaderName: String
         if let amzDate = amzDates.first {
-            guard amzDates.count == 1 else { throw .incomplete("Only one X-Amz-Date header may be present in the request.") }
+            guard amzDates.count == 1 else {
+                throw .incomplete("Only one X-Amz-Date header may be present in the request.")
+            }
             guard let parsed = SigV4Date.parseAMZDate(trimmingHeaderWhitespace(amzDate[...])) else {
                 throw invalidAMZDate(amzDate)
             }
@@ -151,7 +155,9 @@ extension SigV4Authorization {
         try checkSignedHeadersPresent(signedHeaderList, in: request)
 
         let tokens = request.values(ofHeader: "x-amz-security-token")
-        guard tokens.count <= 1 else { throw .incomplete("Only one X-Amz-Security-Token header may be present in the request.") }
+        guard tokens.count <= 1 else {
+            throw .incomplete("Only one X-Amz-Security-Token header may be present in the request.")
+        }
         if !tokens.isEmpty && !signedHeaderList.contains("x-amz-security-token") {
             throw unsignedTokenHeader()
         }
@@ -175,9 +181,12 @@ extension SigV4Authorization {
 
     /// Query auth: `X-Amz-Algorithm`, `-Credential`, `-Date`, `-Expires`, `-SignedHeaders`,
     /// optional `-Security-Token`, `-Signature`.
-    private static func parseQueryAuth(_ query: QueryAuthParameters, request: SignableRequest) throws(SigV4Error) -> SigV4Authorization {
+    private static func parseQueryAuth(_ query: QueryAuthParameters, request: SignableRequest) throws(SigV4Error)
+        -> SigV4Authorization
+    {
         guard let algorithm = query.algorithm else {
-            throw .incomplete("AWS query-string parameters must include 'X-Amz-Algorithm'. Re-examine the query-string parameters.")
+            throw .incomplete(
+                "AWS query-string parameters must include 'X-Amz-Algorithm'. Re-examine the query-string parameters.")
         }
         guard algorithm == SigV4.algorithm else { throw unsupportedAlgorithm(algorithm[...]) }
         var missing: [String] = []
@@ -199,7 +208,8 @@ extension SigV4Authorization {
         guard expiresText.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
             expiresText.utf8.count <= 7, let expires = Int(expiresText), expires >= 1
         else {
-            throw .incomplete("X-Amz-Expires must be a whole number of seconds from 1 to \(SigV4.maximumPresignedExpiry).")
+            throw .incomplete(
+                "X-Amz-Expires must be a whole number of seconds from 1 to \(SigV4.maximumPresignedExpiry).")
         }
         guard expires <= SigV4.maximumPresignedExpiry else {
             throw .incomplete(
@@ -246,7 +256,8 @@ extension SigV4Authorization {
         result.reserveCapacity(names.count)
         for name in names {
             guard !name.isEmpty, name.utf8.allSatisfy(isLowercaseHeaderNameByte) else {
-                throw .incomplete("SignedHeaders must be lower-case header names separated by ';', not '\(quotedForMessage(text))'.")
+                throw .incomplete(
+                    "SignedHeaders must be lower-case header names separated by ';', not '\(quotedForMessage(text))'.")
             }
             if let previous = result.last, !previous.utf8.lexicographicallyPrecedes(name.utf8) {
                 throw .incomplete("SignedHeaders must be sorted and unique, not '\(quotedForMessage(text))'.")
@@ -288,7 +299,8 @@ extension SigV4Authorization {
     }
 
     private static func unsupportedAlgorithm(_ algorithm: Substring) -> SigV4Error {
-        .incomplete("Unsupported AWS 'algorithm': '\(quotedForMessage(algorithm))'. Only '\(SigV4.algorithm)' is supported.")
+        .incomplete(
+            "Unsupported AWS 'algorithm': '\(quotedForMessage(algorithm))'. Only '\(SigV4.algorithm)' is supported.")
     }
 
     private static func duplicateComponent(_ key: Substring) -> SigV4Error {
@@ -331,7 +343,9 @@ private struct CredentialScope {
             throw .incomplete("Credential should contain a valid access key ID.")
         }
         guard SigV4Date.isValidScopeDate(parts[1]) else {
-            throw .incomplete("Credential should be scoped to a valid date in the form YYYYMMDD, not '\(quotedForMessage(parts[1]))'.")
+            throw .incomplete(
+                "Credential should be scoped to a valid date in the form YYYYMMDD, not '\(quotedForMessage(parts[1]))'."
+            )
         }
         guard Self.isScopeName(parts[2]) else {
             throw .incomplete("Credential should be scoped to a valid region, not '\(quotedForMessage(parts[2]))'. ")

@@ -91,7 +91,9 @@ package enum SigV4Date {
         }
     }
 
-    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let monthNames = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
 
     private static func monthNumber(_ name: Substring) -> Int? {
         monthNames.firstIndex(of: String(name)).map { $0 + 1 }

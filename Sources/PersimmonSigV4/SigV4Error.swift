@@ -41,6 +41,28 @@ package struct SigV4Error: Error, Sendable, Equatable, CustomStringConvertible, 
         package static let expiredToken = Code(.expiredToken)
 
         package var description: String { base.rawValue }
+
+        /// The `<Code>` of the Query protocol (IAM, STS) error, per `shared/reference/sigv4.md`.
+        package var queryErrorCode: String {
+            switch base {
+            case .incompleteSignature: "IncompleteSignature"
+            case .missingAuthenticationToken: "MissingAuthenticationToken"
+            case .invalidSignature, .signatureExpired: "SignatureDoesNotMatch"
+            case .unrecognizedClient: "InvalidClientTokenId"
+            case .expiredToken: "ExpiredToken"
+            }
+        }
+
+        /// The `__type` of the JSON protocols' (Personalize) error, per `shared/reference/sigv4.md`.
+        package var jsonErrorType: String {
+            switch base {
+            case .incompleteSignature: "IncompleteSignatureException"
+            case .missingAuthenticationToken: "MissingAuthenticationTokenException"
+            case .invalidSignature, .signatureExpired: "InvalidSignatureException"
+            case .unrecognizedClient: "UnrecognizedClientException"
+            case .expiredToken: "ExpiredTokenException"
+            }
+        }
     }
 
     package var code: Code

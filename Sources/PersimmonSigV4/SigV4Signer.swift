@@ -22,7 +22,9 @@ package struct SigV4Signer: Sendable {
     package var pathStyle: SigV4PathStyle
 
     /// - Parameter pathStyle: ``SigV4PathStyle/s3`` for S3, ``SigV4PathStyle/normalized`` otherwise.
-    package init(credentials: SigV4Credentials, region: String, service: String, pathStyle: SigV4PathStyle = .normalized) {
+    package init(
+        credentials: SigV4Credentials, region: String, service: String, pathStyle: SigV4PathStyle = .normalized
+    ) {
         self.credentials = credentials
         self.region = region
         self.service = service
@@ -149,7 +151,8 @@ package struct SigV4Signer: Sendable {
     // MARK: Helpers
 
     private func signature(amzDate: String, scope: String, canonicalRequest: String) -> String {
-        let stringToSign = SigV4.stringToSign(amzDate: amzDate, credentialScope: scope, canonicalRequest: canonicalRequest)
+        let stringToSign = SigV4.stringToSign(
+            amzDate: amzDate, credentialScope: scope, canonicalRequest: canonicalRequest)
         let key = SigV4.signingKey(
             secretAccessKey: credentials.secretAccessKey,
             date: String(amzDate.prefix(8)),
@@ -159,7 +162,9 @@ package struct SigV4Signer: Sendable {
         return SigV4.signature(signingKey: key, stringToSign: stringToSign)
     }
 
-    private static func withoutAuthHeaders(_ headers: [(name: String, value: String)]) -> [(name: String, value: String)] {
+    private static func withoutAuthHeaders(_ headers: [(name: String, value: String)]) -> [(
+        name: String, value: String
+    )] {
         headers.filter { header in
             !asciiCaseInsensitiveEquals(header.name, "authorization")
                 && !asciiCaseInsensitiveEquals(header.name, "x-amz-date")

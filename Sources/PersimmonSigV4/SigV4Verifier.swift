@@ -85,7 +85,8 @@ package struct SigV4Verifier: Sendable {
         now: Date
     ) throws(SigV4Error) {
         if let expectedService, authorization.service != expectedService {
-            throw SigV4Error(.invalidSignature, "Credential should be scoped to correct service: '\(expectedService)'. ")
+            throw SigV4Error(
+                .invalidSignature, "Credential should be scoped to correct service: '\(expectedService)'. ")
         }
         try checkTimeWindow(authorization, now: now)
         let payloadHash = try Self.payloadHash(of: request)
@@ -101,7 +102,8 @@ package struct SigV4Verifier: Sendable {
             excludingSignatureFromQuery: authorization.isPresigned
         )
         if let missingHeader {
-            throw .incomplete("The header '\(missingHeader)' is listed in SignedHeaders but is not present in the request.")
+            throw .incomplete(
+                "The header '\(missingHeader)' is listed in SignedHeaders but is not present in the request.")
         }
         let stringToSign = SigV4.stringToSign(
             amzDate: authorization.amzDateString,
@@ -115,7 +117,8 @@ package struct SigV4Verifier: Sendable {
             region: authorization.region,
             service: authorization.service
         )
-        let matches = SigV4.isValidSignature(authorization.signature, signingKey: signingKey, stringToSign: stringToSign)
+        let matches = SigV4.isValidSignature(
+            authorization.signature, signingKey: signingKey, stringToSign: stringToSign)
         guard matches && authorization.signatureIsLowercaseHex else {
             throw .mismatch(canonicalRequest: canonicalRequest, stringToSign: stringToSign)
         }
@@ -132,7 +135,8 @@ package struct SigV4Verifier: Sendable {
     ) throws(SigV4Error) -> SigV4Authorization {
         let authorization = try parse(request)
         guard let secret = secretFor(authorization.accessKeyID) else { throw .unrecognizedClient() }
-        try verify(request, authorization: authorization, secretAccessKey: secret, expectedService: expectedService, now: now)
+        try verify(
+            request, authorization: authorization, secretAccessKey: secret, expectedService: expectedService, now: now)
         return authorization
     }
 
@@ -179,10 +183,13 @@ package struct SigV4Verifier: Sendable {
         }
         let value = trimmingHeaderWhitespace(first[...])
         if value == "UNSIGNED-PAYLOAD" || value.hasPrefix("STREAMING-") {
-            throw .incomplete("x-amz-content-sha256 '\(quotedForMessage(value))' is not supported by this API; send the SHA-256 of the body.")
+            throw .incomplete(
+                "x-amz-content-sha256 '\(quotedForMessage(value))' is not supported by this API; send the SHA-256 of the body."
+            )
         }
         guard value == bodyHash else {
-            throw SigV4Error(.invalidSignature, "The provided 'x-amz-content-sha256' header does not match what was computed.")
+            throw SigV4Error(
+                .invalidSignature, "The provided 'x-amz-content-sha256' header does not match what was computed.")
         }
         return bodyHash
     }

@@ -124,7 +124,7 @@ func json(_ response: TestResponse) throws -> [String: Any] {
                 client, target: "AmazonPersonalize.CreateDatasetGroup", body: body, keyID: tenant.accessKeyID,
                 secret: tenant.secretAccessKey
             )
-            #expect(first.status == .ok)
+            #expect(first.status == .ok, "\(String(buffer: first.body))")
             #expect(first.headers[.contentType] == "application/x-amz-json-1.1")
             #expect(
                 try json(first)["datasetGroupArn"] as? String

@@ -514,7 +514,10 @@ package struct BatchInferenceJobConfig: Codable, Sendable, Equatable {
 
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.itemExplorationConfig = try container.decodeIfPresent([String: String].self, forKey: .itemExplorationConfig)
+        self.itemExplorationConfig = try container.decodeIfPresent(
+            [String: String].self,
+            forKey: .itemExplorationConfig
+        )
         self.rankingInfluence = try container.decodeIfPresent([String: Double].self, forKey: .rankingInfluence)
     }
 }
@@ -1005,9 +1008,18 @@ package struct CampaignConfig: Codable, Sendable, Equatable {
 
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.itemExplorationConfig = try container.decodeIfPresent([String: String].self, forKey: .itemExplorationConfig)
-        self.enableMetadataWithRecommendations = try container.decodeIfPresent(Bool.self, forKey: .enableMetadataWithRecommendations)
-        self.syncWithLatestSolutionVersion = try container.decodeIfPresent(Bool.self, forKey: .syncWithLatestSolutionVersion)
+        self.itemExplorationConfig = try container.decodeIfPresent(
+            [String: String].self,
+            forKey: .itemExplorationConfig
+        )
+        self.enableMetadataWithRecommendations = try container.decodeIfPresent(
+            Bool.self,
+            forKey: .enableMetadataWithRecommendations
+        )
+        self.syncWithLatestSolutionVersion = try container.decodeIfPresent(
+            Bool.self,
+            forKey: .syncWithLatestSolutionVersion
+        )
         self.rankingInfluence = try container.decodeIfPresent([String: Double].self, forKey: .rankingInfluence)
     }
 }
@@ -8476,8 +8488,14 @@ package struct TrainingDataConfig: Codable, Sendable, Equatable {
 
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.excludedDatasetColumns = try container.decodeIfPresent([String: [String]].self, forKey: .excludedDatasetColumns)
-        self.includedDatasetColumns = try container.decodeIfPresent([String: [String]].self, forKey: .includedDatasetColumns)
+        self.excludedDatasetColumns = try container.decodeIfPresent(
+            [String: [String]].self,
+            forKey: .excludedDatasetColumns
+        )
+        self.includedDatasetColumns = try container.decodeIfPresent(
+            [String: [String]].self,
+            forKey: .includedDatasetColumns
+        )
     }
 }
 
@@ -8497,7 +8515,10 @@ package struct TunedHPOParams: Codable, Sendable, Equatable {
 
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.algorithmHyperParameters = try container.decodeIfPresent([String: String].self, forKey: .algorithmHyperParameters)
+        self.algorithmHyperParameters = try container.decodeIfPresent(
+            [String: String].self,
+            forKey: .algorithmHyperParameters
+        )
     }
 }
 

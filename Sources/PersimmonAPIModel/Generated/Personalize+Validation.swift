@@ -38,9 +38,9 @@ package enum PersonalizeRules {
     /// `ContinuousHyperParameterRanges`
     package static let continuousHyperParameterRanges = ValueRule.list(max: 100, redacted: true)
     /// `ContinuousMaxValue`
-    package static let continuousMaxValue = ValueRule.number(min: -1000000)
+    package static let continuousMaxValue = ValueRule.number(min: -1_000_000)
     /// `ContinuousMinValue`
-    package static let continuousMinValue = ValueRule.number(min: -1000000)
+    package static let continuousMinValue = ValueRule.number(min: -1_000_000)
     /// `DataDeletionJobs`
     package static let dataDeletionJobs = ValueRule.list(max: 100, redacted: true)
     /// `DatasetExportJobs`
@@ -118,9 +118,9 @@ package enum PersonalizeRules {
     /// `IntegerHyperParameterRanges`
     package static let integerHyperParameterRanges = ValueRule.list(max: 100, redacted: true)
     /// `IntegerMaxValue`
-    package static let integerMaxValue = ValueRule.number(max: 1000000)
+    package static let integerMaxValue = ValueRule.number(max: 1_000_000)
     /// `IntegerMinValue`
-    package static let integerMinValue = ValueRule.number(min: -1000000)
+    package static let integerMinValue = ValueRule.number(min: -1_000_000)
     /// `ItemAttribute`
     package static let itemAttribute = ValueRule.string(min: 1, max: 150)
     /// `KmsKeyArn`
@@ -345,9 +345,19 @@ extension Algorithm: APIShape {
         violations.check(name, "name", at: path, rule: PersonalizeRules.name)
         violations.check(algorithmArn, "algorithmArn", at: path, rule: PersonalizeRules.arn)
         violations.checkShape(algorithmImage, "algorithmImage", at: path)
-        violations.check(defaultHyperParameters, "defaultHyperParameters", at: path, rule: PersonalizeRules.hyperParameters)
+        violations.check(
+            defaultHyperParameters,
+            "defaultHyperParameters",
+            at: path,
+            rule: PersonalizeRules.hyperParameters
+        )
         violations.checkShape(defaultHyperParameterRanges, "defaultHyperParameterRanges", at: path)
-        violations.check(defaultResourceConfig, "defaultResourceConfig", at: path, rule: PersonalizeRules.resourceConfig)
+        violations.check(
+            defaultResourceConfig,
+            "defaultResourceConfig",
+            at: path,
+            rule: PersonalizeRules.resourceConfig
+        )
         violations.check(trainingInputMode, "trainingInputMode", at: path, rule: PersonalizeRules.trainingInputMode)
         violations.check(roleArn, "roleArn", at: path, rule: PersonalizeRules.arn)
     }
@@ -418,7 +428,12 @@ extension AutoTrainingConfig: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.check(schedulingExpression, "schedulingExpression", at: path, rule: PersonalizeRules.schedulingExpression)
+        violations.check(
+            schedulingExpression,
+            "schedulingExpression",
+            at: path,
+            rule: PersonalizeRules.schedulingExpression
+        )
     }
 }
 
@@ -465,7 +480,12 @@ extension BatchInferenceJob: APIShape {
         violations.checkShape(jobOutput, "jobOutput", at: path)
         violations.checkShape(batchInferenceJobConfig, "batchInferenceJobConfig", at: path)
         violations.check(roleArn, "roleArn", at: path, rule: PersonalizeRules.roleArn)
-        violations.check(batchInferenceJobMode, "batchInferenceJobMode", at: path, rule: PersonalizeRules.batchInferenceJobMode)
+        violations.check(
+            batchInferenceJobMode,
+            "batchInferenceJobMode",
+            at: path,
+            rule: PersonalizeRules.batchInferenceJobMode
+        )
         violations.checkShape(themeGenerationConfig, "themeGenerationConfig", at: path)
         violations.check(status, "status", at: path, rule: PersonalizeRules.status)
     }
@@ -488,7 +508,12 @@ extension BatchInferenceJobConfig: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.check(itemExplorationConfig, "itemExplorationConfig", at: path, rule: PersonalizeRules.hyperParameters)
+        violations.check(
+            itemExplorationConfig,
+            "itemExplorationConfig",
+            at: path,
+            rule: PersonalizeRules.hyperParameters
+        )
         violations.check(rankingInfluence, "rankingInfluence", at: path, rule: PersonalizeRules.rankingInfluence)
     }
 }
@@ -550,7 +575,12 @@ extension BatchInferenceJobSummary: APIShape {
         violations.check(jobName, "jobName", at: path, rule: PersonalizeRules.name)
         violations.check(status, "status", at: path, rule: PersonalizeRules.status)
         violations.check(solutionVersionArn, "solutionVersionArn", at: path, rule: PersonalizeRules.arn)
-        violations.check(batchInferenceJobMode, "batchInferenceJobMode", at: path, rule: PersonalizeRules.batchInferenceJobMode)
+        violations.check(
+            batchInferenceJobMode,
+            "batchInferenceJobMode",
+            at: path,
+            rule: PersonalizeRules.batchInferenceJobMode
+        )
     }
 }
 
@@ -706,7 +736,12 @@ extension CampaignConfig: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.check(itemExplorationConfig, "itemExplorationConfig", at: path, rule: PersonalizeRules.hyperParameters)
+        violations.check(
+            itemExplorationConfig,
+            "itemExplorationConfig",
+            at: path,
+            rule: PersonalizeRules.hyperParameters
+        )
         violations.check(rankingInfluence, "rankingInfluence", at: path, rule: PersonalizeRules.rankingInfluence)
     }
 }
@@ -847,7 +882,12 @@ extension CreateBatchInferenceJobRequest: APIShape {
         violations.check(roleArn, "roleArn", at: path, required: true, rule: PersonalizeRules.roleArn)
         violations.checkShape(batchInferenceJobConfig, "batchInferenceJobConfig", at: path)
         violations.checkShapes(tags, "tags", at: path, rule: PersonalizeRules.tags)
-        violations.check(batchInferenceJobMode, "batchInferenceJobMode", at: path, rule: PersonalizeRules.batchInferenceJobMode)
+        violations.check(
+            batchInferenceJobMode,
+            "batchInferenceJobMode",
+            at: path,
+            rule: PersonalizeRules.batchInferenceJobMode
+        )
         violations.checkShape(themeGenerationConfig, "themeGenerationConfig", at: path)
     }
 }
@@ -1278,7 +1318,13 @@ extension CreateFilterRequest: APIShape {
     ) {
         violations.check(name, "name", at: path, required: true, rule: PersonalizeRules.name)
         violations.check(datasetGroupArn, "datasetGroupArn", at: path, required: true, rule: PersonalizeRules.arn)
-        violations.check(filterExpression, "filterExpression", at: path, required: true, rule: PersonalizeRules.filterExpression)
+        violations.check(
+            filterExpression,
+            "filterExpression",
+            at: path,
+            required: true,
+            rule: PersonalizeRules.filterExpression
+        )
         violations.checkShapes(tags, "tags", at: path, rule: PersonalizeRules.tags)
     }
 }
@@ -1999,9 +2045,24 @@ extension DefaultHyperParameterRanges: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.checkShapes(integerHyperParameterRanges, "integerHyperParameterRanges", at: path, rule: PersonalizeRules.defaultIntegerHyperParameterRanges)
-        violations.checkShapes(continuousHyperParameterRanges, "continuousHyperParameterRanges", at: path, rule: PersonalizeRules.defaultContinuousHyperParameterRanges)
-        violations.checkShapes(categoricalHyperParameterRanges, "categoricalHyperParameterRanges", at: path, rule: PersonalizeRules.defaultCategoricalHyperParameterRanges)
+        violations.checkShapes(
+            integerHyperParameterRanges,
+            "integerHyperParameterRanges",
+            at: path,
+            rule: PersonalizeRules.defaultIntegerHyperParameterRanges
+        )
+        violations.checkShapes(
+            continuousHyperParameterRanges,
+            "continuousHyperParameterRanges",
+            at: path,
+            rule: PersonalizeRules.defaultContinuousHyperParameterRanges
+        )
+        violations.checkShapes(
+            categoricalHyperParameterRanges,
+            "categoricalHyperParameterRanges",
+            at: path,
+            rule: PersonalizeRules.defaultCategoricalHyperParameterRanges
+        )
     }
 }
 
@@ -2116,7 +2177,13 @@ extension DeleteMetricAttributionRequest: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.check(metricAttributionArn, "metricAttributionArn", at: path, required: true, rule: PersonalizeRules.arn)
+        violations.check(
+            metricAttributionArn,
+            "metricAttributionArn",
+            at: path,
+            required: true,
+            rule: PersonalizeRules.arn
+        )
     }
 }
 
@@ -2206,7 +2273,13 @@ extension DescribeBatchInferenceJobRequest: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.check(batchInferenceJobArn, "batchInferenceJobArn", at: path, required: true, rule: PersonalizeRules.arn)
+        violations.check(
+            batchInferenceJobArn,
+            "batchInferenceJobArn",
+            at: path,
+            required: true,
+            rule: PersonalizeRules.arn
+        )
     }
 }
 
@@ -2326,7 +2399,13 @@ extension DescribeDatasetExportJobRequest: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.check(datasetExportJobArn, "datasetExportJobArn", at: path, required: true, rule: PersonalizeRules.arn)
+        violations.check(
+            datasetExportJobArn,
+            "datasetExportJobArn",
+            at: path,
+            required: true,
+            rule: PersonalizeRules.arn
+        )
     }
 }
 
@@ -2386,7 +2465,13 @@ extension DescribeDatasetImportJobRequest: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.check(datasetImportJobArn, "datasetImportJobArn", at: path, required: true, rule: PersonalizeRules.arn)
+        violations.check(
+            datasetImportJobArn,
+            "datasetImportJobArn",
+            at: path,
+            required: true,
+            rule: PersonalizeRules.arn
+        )
     }
 }
 
@@ -2480,7 +2565,13 @@ extension DescribeFeatureTransformationRequest: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.check(featureTransformationArn, "featureTransformationArn", at: path, required: true, rule: PersonalizeRules.arn)
+        violations.check(
+            featureTransformationArn,
+            "featureTransformationArn",
+            at: path,
+            required: true,
+            rule: PersonalizeRules.arn
+        )
     }
 }
 
@@ -2536,7 +2627,13 @@ extension DescribeMetricAttributionRequest: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.check(metricAttributionArn, "metricAttributionArn", at: path, required: true, rule: PersonalizeRules.arn)
+        violations.check(
+            metricAttributionArn,
+            "metricAttributionArn",
+            at: path,
+            required: true,
+            rule: PersonalizeRules.arn
+        )
     }
 }
 
@@ -2788,7 +2885,12 @@ extension EventsConfig: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.checkShapes(eventParametersList, "eventParametersList", at: path, rule: PersonalizeRules.eventParametersList)
+        violations.checkShapes(
+            eventParametersList,
+            "eventParametersList",
+            at: path,
+            rule: PersonalizeRules.eventParametersList
+        )
     }
 }
 
@@ -2815,7 +2917,12 @@ extension FeatureTransformation: APIShape {
     ) {
         violations.check(name, "name", at: path, rule: PersonalizeRules.name)
         violations.check(featureTransformationArn, "featureTransformationArn", at: path, rule: PersonalizeRules.arn)
-        violations.check(defaultParameters, "defaultParameters", at: path, rule: PersonalizeRules.featurizationParameters)
+        violations.check(
+            defaultParameters,
+            "defaultParameters",
+            at: path,
+            rule: PersonalizeRules.featurizationParameters
+        )
         violations.check(status, "status", at: path, rule: PersonalizeRules.status)
     }
 }
@@ -2998,8 +3105,18 @@ extension HPOResourceConfig: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.check(maxNumberOfTrainingJobs, "maxNumberOfTrainingJobs", at: path, rule: PersonalizeRules.hpoResource)
-        violations.check(maxParallelTrainingJobs, "maxParallelTrainingJobs", at: path, rule: PersonalizeRules.hpoResource)
+        violations.check(
+            maxNumberOfTrainingJobs,
+            "maxNumberOfTrainingJobs",
+            at: path,
+            rule: PersonalizeRules.hpoResource
+        )
+        violations.check(
+            maxParallelTrainingJobs,
+            "maxParallelTrainingJobs",
+            at: path,
+            rule: PersonalizeRules.hpoResource
+        )
     }
 }
 
@@ -3022,9 +3139,24 @@ extension HyperParameterRanges: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.checkShapes(integerHyperParameterRanges, "integerHyperParameterRanges", at: path, rule: PersonalizeRules.integerHyperParameterRanges)
-        violations.checkShapes(continuousHyperParameterRanges, "continuousHyperParameterRanges", at: path, rule: PersonalizeRules.continuousHyperParameterRanges)
-        violations.checkShapes(categoricalHyperParameterRanges, "categoricalHyperParameterRanges", at: path, rule: PersonalizeRules.categoricalHyperParameterRanges)
+        violations.checkShapes(
+            integerHyperParameterRanges,
+            "integerHyperParameterRanges",
+            at: path,
+            rule: PersonalizeRules.integerHyperParameterRanges
+        )
+        violations.checkShapes(
+            continuousHyperParameterRanges,
+            "continuousHyperParameterRanges",
+            at: path,
+            rule: PersonalizeRules.continuousHyperParameterRanges
+        )
+        violations.checkShapes(
+            categoricalHyperParameterRanges,
+            "categoricalHyperParameterRanges",
+            at: path,
+            rule: PersonalizeRules.categoricalHyperParameterRanges
+        )
     }
 }
 
@@ -3095,7 +3227,12 @@ extension ListBatchInferenceJobsResponse: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.checkShapes(batchInferenceJobs, "batchInferenceJobs", at: path, rule: PersonalizeRules.batchInferenceJobs)
+        violations.checkShapes(
+            batchInferenceJobs,
+            "batchInferenceJobs",
+            at: path,
+            rule: PersonalizeRules.batchInferenceJobs
+        )
         violations.check(nextToken, "nextToken", at: path, rule: PersonalizeRules.nextToken)
     }
 }
@@ -3278,7 +3415,12 @@ extension ListDatasetExportJobsResponse: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.checkShapes(datasetExportJobs, "datasetExportJobs", at: path, rule: PersonalizeRules.datasetExportJobs)
+        violations.checkShapes(
+            datasetExportJobs,
+            "datasetExportJobs",
+            at: path,
+            rule: PersonalizeRules.datasetExportJobs
+        )
         violations.check(nextToken, "nextToken", at: path, rule: PersonalizeRules.nextToken)
     }
 }
@@ -3369,7 +3511,12 @@ extension ListDatasetImportJobsResponse: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.checkShapes(datasetImportJobs, "datasetImportJobs", at: path, rule: PersonalizeRules.datasetImportJobs)
+        violations.checkShapes(
+            datasetImportJobs,
+            "datasetImportJobs",
+            at: path,
+            rule: PersonalizeRules.datasetImportJobs
+        )
         violations.check(nextToken, "nextToken", at: path, rule: PersonalizeRules.nextToken)
     }
 }
@@ -3589,7 +3736,12 @@ extension ListMetricAttributionsResponse: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.checkShapes(metricAttributions, "metricAttributions", at: path, rule: PersonalizeRules.metricAttributions)
+        violations.checkShapes(
+            metricAttributions,
+            "metricAttributions",
+            at: path,
+            rule: PersonalizeRules.metricAttributions
+        )
         violations.check(nextToken, "nextToken", at: path, rule: PersonalizeRules.nextToken)
     }
 }
@@ -3961,7 +4113,12 @@ extension OptimizationObjective: APIShape {
         into violations: inout ValidationViolations
     ) {
         violations.check(itemAttribute, "itemAttribute", at: path, rule: PersonalizeRules.itemAttribute)
-        violations.check(objectiveSensitivity, "objectiveSensitivity", at: path, rule: PersonalizeRules.objectiveSensitivity)
+        violations.check(
+            objectiveSensitivity,
+            "objectiveSensitivity",
+            at: path,
+            rule: PersonalizeRules.objectiveSensitivity
+        )
     }
 }
 
@@ -4086,8 +4243,18 @@ extension RecommenderConfig: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.check(itemExplorationConfig, "itemExplorationConfig", at: path, rule: PersonalizeRules.hyperParameters)
-        violations.check(minRecommendationRequestsPerSecond, "minRecommendationRequestsPerSecond", at: path, rule: PersonalizeRules.transactionsPerSecond)
+        violations.check(
+            itemExplorationConfig,
+            "itemExplorationConfig",
+            at: path,
+            rule: PersonalizeRules.hyperParameters
+        )
+        violations.check(
+            minRecommendationRequestsPerSecond,
+            "minRecommendationRequestsPerSecond",
+            at: path,
+            rule: PersonalizeRules.transactionsPerSecond
+        )
         violations.checkShape(trainingDataConfig, "trainingDataConfig", at: path)
     }
 }
@@ -4242,10 +4409,25 @@ extension SolutionConfig: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.check(eventValueThreshold, "eventValueThreshold", at: path, rule: PersonalizeRules.eventValueThreshold)
+        violations.check(
+            eventValueThreshold,
+            "eventValueThreshold",
+            at: path,
+            rule: PersonalizeRules.eventValueThreshold
+        )
         violations.checkShape(hpoConfig, "hpoConfig", at: path)
-        violations.check(algorithmHyperParameters, "algorithmHyperParameters", at: path, rule: PersonalizeRules.hyperParameters)
-        violations.check(featureTransformationParameters, "featureTransformationParameters", at: path, rule: PersonalizeRules.featureTransformationParameters)
+        violations.check(
+            algorithmHyperParameters,
+            "algorithmHyperParameters",
+            at: path,
+            rule: PersonalizeRules.hyperParameters
+        )
+        violations.check(
+            featureTransformationParameters,
+            "featureTransformationParameters",
+            at: path,
+            rule: PersonalizeRules.featureTransformationParameters
+        )
         violations.checkShape(autoMLConfig, "autoMLConfig", at: path)
         violations.checkShape(eventsConfig, "eventsConfig", at: path)
         violations.checkShape(optimizationObjective, "optimizationObjective", at: path)
@@ -4555,8 +4737,18 @@ extension TrainingDataConfig: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.check(excludedDatasetColumns, "excludedDatasetColumns", at: path, rule: PersonalizeRules.excludedDatasetColumns)
-        violations.check(includedDatasetColumns, "includedDatasetColumns", at: path, rule: PersonalizeRules.includedDatasetColumns)
+        violations.check(
+            excludedDatasetColumns,
+            "excludedDatasetColumns",
+            at: path,
+            rule: PersonalizeRules.excludedDatasetColumns
+        )
+        violations.check(
+            includedDatasetColumns,
+            "includedDatasetColumns",
+            at: path,
+            rule: PersonalizeRules.includedDatasetColumns
+        )
     }
 }
 
@@ -4575,7 +4767,12 @@ extension TunedHPOParams: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.check(algorithmHyperParameters, "algorithmHyperParameters", at: path, rule: PersonalizeRules.hyperParameters)
+        violations.check(
+            algorithmHyperParameters,
+            "algorithmHyperParameters",
+            at: path,
+            rule: PersonalizeRules.hyperParameters
+        )
     }
 }
 

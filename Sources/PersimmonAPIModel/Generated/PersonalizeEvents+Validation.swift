@@ -213,7 +213,13 @@ extension PersonalizeEventsMetricAttribution: APIShape {
         at path: String,
         into violations: inout ValidationViolations
     ) {
-        violations.check(eventAttributionSource, "eventAttributionSource", at: path, required: true, rule: PersonalizeEventsRules.eventAttributionSource)
+        violations.check(
+            eventAttributionSource,
+            "eventAttributionSource",
+            at: path,
+            required: true,
+            rule: PersonalizeEventsRules.eventAttributionSource
+        )
     }
 }
 
@@ -235,7 +241,13 @@ extension PutActionInteractionsRequest: APIShape {
         into violations: inout ValidationViolations
     ) {
         violations.check(trackingId, "trackingId", at: path, required: true, rule: PersonalizeEventsRules.stringType)
-        violations.checkShapes(actionInteractions, "actionInteractions", at: path, required: true, rule: PersonalizeEventsRules.actionInteractionsList)
+        violations.checkShapes(
+            actionInteractions,
+            "actionInteractions",
+            at: path,
+            required: true,
+            rule: PersonalizeEventsRules.actionInteractionsList
+        )
     }
 }
 

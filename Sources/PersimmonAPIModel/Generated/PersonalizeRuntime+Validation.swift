@@ -326,7 +326,12 @@ extension Promotion: APIShape {
         into violations: inout ValidationViolations
     ) {
         violations.check(name, "name", at: path, rule: PersonalizeRuntimeRules.name)
-        violations.check(percentPromotedItems, "percentPromotedItems", at: path, rule: PersonalizeRuntimeRules.percentPromotedItems)
+        violations.check(
+            percentPromotedItems,
+            "percentPromotedItems",
+            at: path,
+            rule: PersonalizeRuntimeRules.percentPromotedItems
+        )
         violations.check(filterArn, "filterArn", at: path, rule: PersonalizeRuntimeRules.arn)
         violations.check(filterValues, "filterValues", at: path, rule: PersonalizeRuntimeRules.filterValues)
     }

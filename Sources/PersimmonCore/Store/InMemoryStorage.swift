@@ -145,7 +145,9 @@ package final class InMemoryStorage: PersimmonStorage {
     package func accounts(after: AccountID?, limit: Int) async throws -> [AccountRecord] {
         guard limit > 0 else { return [] }
         let accounts = self.state.withLock { state in
-            state.accounts.values.filter { account in after.map { Self.byteOrder($0.rawValue, account.id.rawValue) } ?? true }
+            state.accounts.values.filter { account in
+                after.map { Self.byteOrder($0.rawValue, account.id.rawValue) } ?? true
+            }
         }
         return Array(accounts.sorted { Self.byteOrder($0.id.rawValue, $1.id.rawValue) }.prefix(limit))
     }
@@ -216,7 +218,8 @@ package final class InMemoryStorage: PersimmonStorage {
         }
     }
 
-    package func claimNext(kinds: [String], workerID: String, leaseUntil: Int64, now: Int64) async throws -> JobRecord? {
+    package func claimNext(kinds: [String], workerID: String, leaseUntil: Int64, now: Int64) async throws -> JobRecord?
+    {
         guard !kinds.isEmpty else { return nil }
         return self.state.withLock { state in
             let runnable = state.jobs.values.filter { job in
@@ -266,7 +269,9 @@ package final class InMemoryStorage: PersimmonStorage {
         }
     }
 
-    package func release(jobID: Int64, workerID: String, runAfter: Int64, error: String?, now: Int64) async throws -> Bool {
+    package func release(jobID: Int64, workerID: String, runAfter: Int64, error: String?, now: Int64) async throws
+        -> Bool
+    {
         self.state.withLock { state in
             guard var job = state.jobs[jobID], job.state == .running, job.leaseOwner == workerID else { return false }
             job.state = .queued

@@ -117,8 +117,10 @@ package final class PostgresStorage: SQLStorage, Service {
         try await self.mappingErrors {
             for migration in Migration.all(for: .postgres) {
                 try await self.client.withTransaction(logger: logger) { connection in
-                    _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
-                        .collect()
+                    _ = try await connection.query(
+                        "SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger
+                    )
+                    .collect()
                     _ = try await connection.query(PostgresQuery(unsafeSQL: Self.createMigrationsTable), logger: logger)
                         .collect()
                     let applied = try await connection.query(

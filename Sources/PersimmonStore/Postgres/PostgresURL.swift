@@ -168,7 +168,8 @@ extension PostgresStorage {
                 bytes.append(byte)
                 continue
             }
-            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue) else {
+            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue)
+            else {
                 throw PostgresURLError(message: "a percent escape is malformed")
             }
             bytes.append(high << 4 | low)

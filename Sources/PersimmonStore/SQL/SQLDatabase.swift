@@ -121,7 +121,8 @@ package func splitSQLScript(_ script: String) -> [String] {
             // A dollar-quote tag: $$ or $identifier$.
             var tagEnd = index + 1
             while tagEnd < bytes.count
-                && (bytes[tagEnd] == UInt8(ascii: "_") || (bytes[tagEnd] | 0x20 >= UInt8(ascii: "a") && bytes[tagEnd] | 0x20 <= UInt8(ascii: "z")))
+                && (bytes[tagEnd] == UInt8(ascii: "_")
+                    || (bytes[tagEnd] | 0x20 >= UInt8(ascii: "a") && bytes[tagEnd] | 0x20 <= UInt8(ascii: "z")))
             {
                 tagEnd += 1
             }

@@ -46,7 +46,8 @@ package struct SQLRow: Sendable, Hashable {
     }
 
     /// Decodes a `RawRepresentable` stored as its raw text, e.g. a status enum.
-    package func enumeration<T: RawRepresentable>(_ column: String, as type: T.Type = T.self) throws(SQLDecodingError) -> T
+    package func enumeration<T: RawRepresentable>(_ column: String, as type: T.Type = T.self) throws(SQLDecodingError)
+        -> T
     where T.RawValue == String {
         let raw = try self.text(column)
         guard let value = T(rawValue: raw) else { throw SQLDecodingError(column: column, expected: "\(T.self)") }

@@ -104,7 +104,9 @@ package struct SQLStatement: Sendable, Hashable, ExpressibleByStringInterpolatio
         package mutating func appendInterpolation(_ value: Int64?) {
             self.appendInterpolation(value.map(SQLValue.integer) ?? .null)
         }
-        package mutating func appendInterpolation(_ value: Int) { self.appendInterpolation(SQLValue.integer(Int64(value))) }
+        package mutating func appendInterpolation(_ value: Int) {
+            self.appendInterpolation(SQLValue.integer(Int64(value)))
+        }
         package mutating func appendInterpolation(_ value: [UInt8]) { self.appendInterpolation(SQLValue.blob(value)) }
 
         /// A comma-separated list of placeholders, e.g. for `IN (…)`. The list must not be empty.

@@ -281,7 +281,8 @@ extension SQLStorage {
     }
 
     package func accessKeys(account: AccountID, userName: String?) async throws -> [AccessKeyRecord] {
-        var statement: SQLStatement = "SELECT \(raw: accessKeyColumns) FROM access_keys WHERE account_id = \(account.rawValue)"
+        var statement: SQLStatement =
+            "SELECT \(raw: accessKeyColumns) FROM access_keys WHERE account_id = \(account.rawValue)"
         if let userName {
             statement.append(" AND user_name = \(userName)")
         } else {
@@ -337,7 +338,8 @@ extension SQLStorage {
         }
     }
 
-    package func claimNext(kinds: [String], workerID: String, leaseUntil: Int64, now: Int64) async throws -> JobRecord? {
+    package func claimNext(kinds: [String], workerID: String, leaseUntil: Int64, now: Int64) async throws -> JobRecord?
+    {
         guard !kinds.isEmpty else { return nil }
         // One statement: pick the oldest runnable row and lease it, so two workers can never both get it.
         let statement: SQLStatement = """
@@ -390,7 +392,9 @@ extension SQLStorage {
         }
     }
 
-    package func release(jobID: Int64, workerID: String, runAfter: Int64, error: String?, now: Int64) async throws -> Bool {
+    package func release(jobID: Int64, workerID: String, runAfter: Int64, error: String?, now: Int64) async throws
+        -> Bool
+    {
         try await self.mappingErrors {
             let rows = try await self.write(
                 """
