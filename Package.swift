@@ -27,6 +27,9 @@ let package = Package(
         ),
         .target(name: "PersimmonAPIModel"),
         .target(name: "PersimmonCatalog"),
+        .target(name: "PersimmonIAM"),
+        .target(name: "PersimmonRecipes"),
+        .target(name: "PersimmonData", dependencies: ["PersimmonCatalog"]),
         .target(
             name: "PersimmonCore",
             dependencies: [
@@ -95,6 +98,9 @@ let package = Package(
         ),
         .testTarget(name: "PersimmonSigV4Tests", dependencies: ["PersimmonSigV4"]),
         .testTarget(name: "PersimmonCatalogTests", dependencies: ["PersimmonCatalog"]),
+        .testTarget(name: "PersimmonIAMTests", dependencies: ["PersimmonIAM"]),
+        .testTarget(name: "PersimmonRecipesTests", dependencies: ["PersimmonRecipes"]),
+        .testTarget(name: "PersimmonDataTests", dependencies: ["PersimmonData", "PersimmonCatalog"]),
         .testTarget(name: "PersimmonAPIModelTests", dependencies: ["PersimmonAPIModel"]),
         .testTarget(name: "PersimmonCoreTests", dependencies: ["PersimmonCore", "PersimmonAPIModel"]),
         .testTarget(name: "PersimmonWorkersTests", dependencies: ["PersimmonWorkers", "PersimmonCore"]),

@@ -44,14 +44,20 @@ def read_dialect(dialect: str) -> list[tuple[int, str, str]]:
     return migrations
 
 
-def swift_raw_literal(text: str) -> str:
-    """A multi-line raw string literal whose value is exactly `text`."""
+def swift_raw_literal(text: str, indent: str) -> str:
+    """A multi-line raw string literal whose value is exactly `text`, its lines indented by `indent`.
+
+    Swift strips the closing delimiter's indentation from every line and drops the newline before it, so the value
+    is `text` byte for byte; blank lines may stay empty. The layout is the one swift-format wants.
+    """
     hashes = "#"
     while f'"""{hashes}' in text or f"\\{hashes}" in text:
         hashes += "#"
-    # The newline before the closing delimiter is not part of the value, and a closing delimiter in column 0 strips
-    # no indentation, so the value is `text` byte for byte.
-    return f'{hashes}"""\n{text}\n"""{hashes}'
+    lines = [indent + line if line.strip() else line for line in text.split("\n")]
+    if any(line != line.rstrip() for line in lines if line.strip()):
+        fail("migrations must not have trailing whitespace")
+    body = "\n".join(lines)
+    return f'{hashes}"""\n{body}\n{indent}"""{hashes}'
 
 
 def render(all_migrations: dict[str, list[tuple[int, str, str]]]) -> str:
@@ -63,8 +69,14 @@ def render(all_migrations: dict[str, list[tuple[int, str, str]]]) -> str:
     ]
     for dialect in DIALECTS:
         out.append(f"    static let {dialect}: [Migration] = [")
-        for version, name, text in all_migrations[dialect]:
-            out.append(f'        Migration(version: {version}, name: "{name}", sql: {swift_raw_literal(text)}),')
+        migrations = all_migrations[dialect]
+        for version, name, text in migrations:
+            out.append("        Migration(")
+            out.append(f"            version: {version},")
+            out.append(f'            name: "{name}",')
+            out.append(f"            sql: {swift_raw_literal(text, ' ' * 16)}")
+            # swift-format wants a comma after every element, except when there is only one.
+            out.append("        )," if len(migrations) > 1 else "        )")
         out.append("    ]")
     out.append("}")
     return "\n".join(out) + "\n"

@@ -71,7 +71,8 @@ package struct AdminAPI: Sendable {
         switch operation {
         case .createAccount:
             let input = try Self.decode(AdminShapes.CreateAccountRequest.self, body)
-            return try AWSJSONCodec.encoder.encode(try await accounts.createAccount(name: input.Name, email: input.Email))
+            return try AWSJSONCodec.encoder.encode(
+                try await accounts.createAccount(name: input.Name, email: input.Email))
         case .listAccounts:
             let input = try Self.decode(AdminShapes.ListAccountsRequest.self, body)
             let limit = min(max(input.MaxResults ?? 100, 1), 1000)

@@ -21,7 +21,8 @@ package struct AdminClient: Sendable {
         else { throw ConfigurationError("--endpoint-url must be an http(s) URL, e.g. http://127.0.0.1:8321") }
         self.endpoint = url
         self.signer = SigV4Signer(
-            credentials: SigV4Credentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: nil),
+            credentials: SigV4Credentials(
+                accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: nil),
             region: region, service: "persimmon"
         )
     }
@@ -37,7 +38,8 @@ package struct AdminClient: Sendable {
             (name: "x-amz-target", value: "PersimmonAdmin.\(operation)"),
         ]
         let signed = signer.sign(method: "POST", path: "/", query: "", headers: headers, body: payload, date: Date())
-        var request = HTTPClientRequest(url: endpoint.absoluteString.hasSuffix("/") ? endpoint.absoluteString : endpoint.absoluteString + "/")
+        var request = HTTPClientRequest(
+            url: endpoint.absoluteString.hasSuffix("/") ? endpoint.absoluteString : endpoint.absoluteString + "/")
         request.method = .POST
         for (name, value) in headers + signed where name.lowercased() != "host" {
             request.headers.add(name: name, value: value)

@@ -15,7 +15,9 @@ package struct DataDirectory: Sendable {
 
     package var databasePath: String { (path as NSString).appendingPathComponent("persimmon.sqlite") }
     package var masterKeyPath: String { (path as NSString).appendingPathComponent("master.key") }
-    package var operatorCredentialsPath: String { (path as NSString).appendingPathComponent("operator-credentials.json") }
+    package var operatorCredentialsPath: String {
+        (path as NSString).appendingPathComponent("operator-credentials.json")
+    }
 
     /// The master key: the configured value, or the key file (made on first start).
     package func masterKey(configured: String?) throws -> [UInt8] {

@@ -80,7 +80,8 @@ package enum PersimmonServer {
         let worker = JobWorker(
             queue: storage,
             handlers: [LifecycleJobHandler(resources: parts.resources, clock: clock)],
-            configuration: .init(workerID: "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"),
+            configuration: .init(
+                workerID: "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"),
             clock: clock,
             logger: logger
         )

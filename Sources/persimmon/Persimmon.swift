@@ -17,7 +17,10 @@ struct StorageOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Data directory (env PERSIMMON_DATA_DIR; default ./.persimmon).")
     var dataDirectory: String?
 
-    @Option(help: "postgres://user:pass@host:port/db selects PostgreSQL (env PERSIMMON_DATABASE_URL; default: SQLite in the data directory).")
+    @Option(
+        help:
+            "postgres://user:pass@host:port/db selects PostgreSQL (env PERSIMMON_DATABASE_URL; default: SQLite in the data directory)."
+    )
     var databaseURL: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env PERSIMMON_LOG_LEVEL).")
@@ -162,7 +165,8 @@ struct ListAccounts: AsyncParsableCommand {
             accounts += page["Accounts"] as? [Any] ?? []
             next = page["NextToken"] as? String
         } while next != nil
-        let out = try JSONSerialization.data(withJSONObject: ["Accounts": accounts], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let out = try JSONSerialization.data(
+            withJSONObject: ["Accounts": accounts], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         print(String(decoding: out, as: UTF8.self))
     }
 }
@@ -181,7 +185,8 @@ struct CloseAccount: AsyncParsableCommand {
 
 func printResponse(_ data: Data) throws {
     let object = try JSONSerialization.jsonObject(with: data)
-    let out = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    let out = try JSONSerialization.data(
+        withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     print(String(decoding: out, as: UTF8.self))
 }
 

@@ -1,11 +1,12 @@
+import PersimmonAPIModel
+import Synchronization
+import Testing
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import PersimmonAPIModel
-import Synchronization
-import Testing
 
 /// Records which operations a stub service was asked to run.
 private final class CallLog: Sendable {
@@ -68,7 +69,9 @@ private func text(_ data: Data) -> String {
             body: json(#"{"name": "movies"}"#),
             context: StubContext()
         )
-        #expect(text(output) == #"{"datasetGroupArn":"arn:aws:personalize:us-east-1:123456789012:dataset-group/movies"}"#)
+        #expect(
+            text(output) == #"{"datasetGroupArn":"arn:aws:personalize:us-east-1:123456789012:dataset-group/movies"}"#
+        )
         #expect(log.recorded == ["CreateDatasetGroup"])
     }
 
@@ -126,6 +129,12 @@ private func text(_ data: Data) -> String {
             try await service.dispatch(.createDatasetGroup, body: json(#"{"name": "#), context: StubContext())
         }
         #expect(error.message == "The request body is not valid JSON.")
+        // (swift-foundation accepts a trailing comma inside an object; AWS would not. Harmless.)
+        for malformed in ["{", "nul", #"{"name": "movies"} trailing"#, #"{"name": "\ud800"}"#] {
+            await #expect(throws: APISerializationError(message: "The request body is not valid JSON.")) {
+                try await service.dispatch(.createDatasetGroup, body: json(malformed), context: StubContext())
+            }
+        }
     }
 
     @Test("rejects a member of the wrong JSON type and names it")
@@ -152,6 +161,11 @@ private func text(_ data: Data) -> String {
             )
         }
         #expect(nested.message == "Unexpected JSON type at 'tags.1.member.tagKey': expected a string.")
+
+        let fraction = try await #require(throws: APISerializationError.self) {
+            try await service.dispatch(.listDatasetGroups, body: json(#"{"maxResults": 1.5}"#), context: StubContext())
+        }
+        #expect(fraction.message.hasPrefix("A number in the request body does not fit its member's type"))
 
         let notAnObject = try await #require(throws: APISerializationError.self) {
             try await service.dispatch(.listDatasetGroups, body: json("[]"), context: StubContext())
@@ -189,7 +203,8 @@ private func text(_ data: Data) -> String {
     @Test("validates before calling the method")
     func validatesBeforeCalling() async throws {
         await #expect(throws: APIValidationError.self) {
-            try await service.dispatch(.createDatasetGroup, body: json(#"{"name": "bad name!"}"#), context: StubContext())
+            let body = json(#"{"name": "bad name!"}"#)
+            _ = try await service.dispatch(.createDatasetGroup, body: body, context: StubContext())
         }
         #expect(log.recorded.isEmpty)
     }
@@ -209,7 +224,9 @@ private func text(_ data: Data) -> String {
         #expect(PersonalizeErrors.httpStatus.count == 8)
         #expect(PersonalizeErrors.httpStatus["InvalidInputException"] == 400)
         #expect(PersonalizeErrors.httpStatus["ResourceNotFoundException"] == 400)
-        #expect(PersonalizeRuntimeErrors.httpStatus == ["InvalidInputException": 400, "ResourceNotFoundException": 404])
+        #expect(
+            PersonalizeRuntimeErrors.httpStatus == ["InvalidInputException": 400, "ResourceNotFoundException": 404]
+        )
         #expect(PersonalizeEventsErrors.httpStatus["ResourceInUseException"] == 409)
     }
 }

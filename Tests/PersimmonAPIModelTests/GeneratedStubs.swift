@@ -22,7 +22,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: CreateBatchInferenceJobRequest,
         context: StubContext
     ) async throws -> CreateBatchInferenceJobResponse {
-        guard let output = try await self.handler(.createBatchInferenceJob, input) as? CreateBatchInferenceJobResponse else {
+        let result = try await self.handler(.createBatchInferenceJob, input)
+        guard let output = result as? CreateBatchInferenceJobResponse else {
             throw StubOutputTypeMismatch(operation: "CreateBatchInferenceJob")
         }
         return output
@@ -32,14 +33,16 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: CreateBatchSegmentJobRequest,
         context: StubContext
     ) async throws -> CreateBatchSegmentJobResponse {
-        guard let output = try await self.handler(.createBatchSegmentJob, input) as? CreateBatchSegmentJobResponse else {
+        let result = try await self.handler(.createBatchSegmentJob, input)
+        guard let output = result as? CreateBatchSegmentJobResponse else {
             throw StubOutputTypeMismatch(operation: "CreateBatchSegmentJob")
         }
         return output
     }
 
     func createCampaign(_ input: CreateCampaignRequest, context: StubContext) async throws -> CreateCampaignResponse {
-        guard let output = try await self.handler(.createCampaign, input) as? CreateCampaignResponse else {
+        let result = try await self.handler(.createCampaign, input)
+        guard let output = result as? CreateCampaignResponse else {
             throw StubOutputTypeMismatch(operation: "CreateCampaign")
         }
         return output
@@ -49,14 +52,16 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: CreateDataDeletionJobRequest,
         context: StubContext
     ) async throws -> CreateDataDeletionJobResponse {
-        guard let output = try await self.handler(.createDataDeletionJob, input) as? CreateDataDeletionJobResponse else {
+        let result = try await self.handler(.createDataDeletionJob, input)
+        guard let output = result as? CreateDataDeletionJobResponse else {
             throw StubOutputTypeMismatch(operation: "CreateDataDeletionJob")
         }
         return output
     }
 
     func createDataset(_ input: CreateDatasetRequest, context: StubContext) async throws -> CreateDatasetResponse {
-        guard let output = try await self.handler(.createDataset, input) as? CreateDatasetResponse else {
+        let result = try await self.handler(.createDataset, input)
+        guard let output = result as? CreateDatasetResponse else {
             throw StubOutputTypeMismatch(operation: "CreateDataset")
         }
         return output
@@ -66,7 +71,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: CreateDatasetExportJobRequest,
         context: StubContext
     ) async throws -> CreateDatasetExportJobResponse {
-        guard let output = try await self.handler(.createDatasetExportJob, input) as? CreateDatasetExportJobResponse else {
+        let result = try await self.handler(.createDatasetExportJob, input)
+        guard let output = result as? CreateDatasetExportJobResponse else {
             throw StubOutputTypeMismatch(operation: "CreateDatasetExportJob")
         }
         return output
@@ -76,7 +82,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: CreateDatasetGroupRequest,
         context: StubContext
     ) async throws -> CreateDatasetGroupResponse {
-        guard let output = try await self.handler(.createDatasetGroup, input) as? CreateDatasetGroupResponse else {
+        let result = try await self.handler(.createDatasetGroup, input)
+        guard let output = result as? CreateDatasetGroupResponse else {
             throw StubOutputTypeMismatch(operation: "CreateDatasetGroup")
         }
         return output
@@ -86,7 +93,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: CreateDatasetImportJobRequest,
         context: StubContext
     ) async throws -> CreateDatasetImportJobResponse {
-        guard let output = try await self.handler(.createDatasetImportJob, input) as? CreateDatasetImportJobResponse else {
+        let result = try await self.handler(.createDatasetImportJob, input)
+        guard let output = result as? CreateDatasetImportJobResponse else {
             throw StubOutputTypeMismatch(operation: "CreateDatasetImportJob")
         }
         return output
@@ -96,14 +104,16 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: CreateEventTrackerRequest,
         context: StubContext
     ) async throws -> CreateEventTrackerResponse {
-        guard let output = try await self.handler(.createEventTracker, input) as? CreateEventTrackerResponse else {
+        let result = try await self.handler(.createEventTracker, input)
+        guard let output = result as? CreateEventTrackerResponse else {
             throw StubOutputTypeMismatch(operation: "CreateEventTracker")
         }
         return output
     }
 
     func createFilter(_ input: CreateFilterRequest, context: StubContext) async throws -> CreateFilterResponse {
-        guard let output = try await self.handler(.createFilter, input) as? CreateFilterResponse else {
+        let result = try await self.handler(.createFilter, input)
+        guard let output = result as? CreateFilterResponse else {
             throw StubOutputTypeMismatch(operation: "CreateFilter")
         }
         return output
@@ -113,7 +123,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: CreateMetricAttributionRequest,
         context: StubContext
     ) async throws -> CreateMetricAttributionResponse {
-        guard let output = try await self.handler(.createMetricAttribution, input) as? CreateMetricAttributionResponse else {
+        let result = try await self.handler(.createMetricAttribution, input)
+        guard let output = result as? CreateMetricAttributionResponse else {
             throw StubOutputTypeMismatch(operation: "CreateMetricAttribution")
         }
         return output
@@ -123,21 +134,24 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: CreateRecommenderRequest,
         context: StubContext
     ) async throws -> CreateRecommenderResponse {
-        guard let output = try await self.handler(.createRecommender, input) as? CreateRecommenderResponse else {
+        let result = try await self.handler(.createRecommender, input)
+        guard let output = result as? CreateRecommenderResponse else {
             throw StubOutputTypeMismatch(operation: "CreateRecommender")
         }
         return output
     }
 
     func createSchema(_ input: CreateSchemaRequest, context: StubContext) async throws -> CreateSchemaResponse {
-        guard let output = try await self.handler(.createSchema, input) as? CreateSchemaResponse else {
+        let result = try await self.handler(.createSchema, input)
+        guard let output = result as? CreateSchemaResponse else {
             throw StubOutputTypeMismatch(operation: "CreateSchema")
         }
         return output
     }
 
     func createSolution(_ input: CreateSolutionRequest, context: StubContext) async throws -> CreateSolutionResponse {
-        guard let output = try await self.handler(.createSolution, input) as? CreateSolutionResponse else {
+        let result = try await self.handler(.createSolution, input)
+        guard let output = result as? CreateSolutionResponse else {
             throw StubOutputTypeMismatch(operation: "CreateSolution")
         }
         return output
@@ -147,7 +161,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: CreateSolutionVersionRequest,
         context: StubContext
     ) async throws -> CreateSolutionVersionResponse {
-        guard let output = try await self.handler(.createSolutionVersion, input) as? CreateSolutionVersionResponse else {
+        let result = try await self.handler(.createSolutionVersion, input)
+        guard let output = result as? CreateSolutionVersionResponse else {
             throw StubOutputTypeMismatch(operation: "CreateSolutionVersion")
         }
         return output
@@ -193,7 +208,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: DescribeAlgorithmRequest,
         context: StubContext
     ) async throws -> DescribeAlgorithmResponse {
-        guard let output = try await self.handler(.describeAlgorithm, input) as? DescribeAlgorithmResponse else {
+        let result = try await self.handler(.describeAlgorithm, input)
+        guard let output = result as? DescribeAlgorithmResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeAlgorithm")
         }
         return output
@@ -203,7 +219,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: DescribeBatchInferenceJobRequest,
         context: StubContext
     ) async throws -> DescribeBatchInferenceJobResponse {
-        guard let output = try await self.handler(.describeBatchInferenceJob, input) as? DescribeBatchInferenceJobResponse else {
+        let result = try await self.handler(.describeBatchInferenceJob, input)
+        guard let output = result as? DescribeBatchInferenceJobResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeBatchInferenceJob")
         }
         return output
@@ -213,7 +230,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: DescribeBatchSegmentJobRequest,
         context: StubContext
     ) async throws -> DescribeBatchSegmentJobResponse {
-        guard let output = try await self.handler(.describeBatchSegmentJob, input) as? DescribeBatchSegmentJobResponse else {
+        let result = try await self.handler(.describeBatchSegmentJob, input)
+        guard let output = result as? DescribeBatchSegmentJobResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeBatchSegmentJob")
         }
         return output
@@ -223,7 +241,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: DescribeCampaignRequest,
         context: StubContext
     ) async throws -> DescribeCampaignResponse {
-        guard let output = try await self.handler(.describeCampaign, input) as? DescribeCampaignResponse else {
+        let result = try await self.handler(.describeCampaign, input)
+        guard let output = result as? DescribeCampaignResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeCampaign")
         }
         return output
@@ -233,7 +252,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: DescribeDataDeletionJobRequest,
         context: StubContext
     ) async throws -> DescribeDataDeletionJobResponse {
-        guard let output = try await self.handler(.describeDataDeletionJob, input) as? DescribeDataDeletionJobResponse else {
+        let result = try await self.handler(.describeDataDeletionJob, input)
+        guard let output = result as? DescribeDataDeletionJobResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeDataDeletionJob")
         }
         return output
@@ -243,7 +263,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: DescribeDatasetRequest,
         context: StubContext
     ) async throws -> DescribeDatasetResponse {
-        guard let output = try await self.handler(.describeDataset, input) as? DescribeDatasetResponse else {
+        let result = try await self.handler(.describeDataset, input)
+        guard let output = result as? DescribeDatasetResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeDataset")
         }
         return output
@@ -253,7 +274,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: DescribeDatasetExportJobRequest,
         context: StubContext
     ) async throws -> DescribeDatasetExportJobResponse {
-        guard let output = try await self.handler(.describeDatasetExportJob, input) as? DescribeDatasetExportJobResponse else {
+        let result = try await self.handler(.describeDatasetExportJob, input)
+        guard let output = result as? DescribeDatasetExportJobResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeDatasetExportJob")
         }
         return output
@@ -263,7 +285,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: DescribeDatasetGroupRequest,
         context: StubContext
     ) async throws -> DescribeDatasetGroupResponse {
-        guard let output = try await self.handler(.describeDatasetGroup, input) as? DescribeDatasetGroupResponse else {
+        let result = try await self.handler(.describeDatasetGroup, input)
+        guard let output = result as? DescribeDatasetGroupResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeDatasetGroup")
         }
         return output
@@ -273,7 +296,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: DescribeDatasetImportJobRequest,
         context: StubContext
     ) async throws -> DescribeDatasetImportJobResponse {
-        guard let output = try await self.handler(.describeDatasetImportJob, input) as? DescribeDatasetImportJobResponse else {
+        let result = try await self.handler(.describeDatasetImportJob, input)
+        guard let output = result as? DescribeDatasetImportJobResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeDatasetImportJob")
         }
         return output
@@ -283,7 +307,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: DescribeEventTrackerRequest,
         context: StubContext
     ) async throws -> DescribeEventTrackerResponse {
-        guard let output = try await self.handler(.describeEventTracker, input) as? DescribeEventTrackerResponse else {
+        let result = try await self.handler(.describeEventTracker, input)
+        guard let output = result as? DescribeEventTrackerResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeEventTracker")
         }
         return output
@@ -293,14 +318,16 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: DescribeFeatureTransformationRequest,
         context: StubContext
     ) async throws -> DescribeFeatureTransformationResponse {
-        guard let output = try await self.handler(.describeFeatureTransformation, input) as? DescribeFeatureTransformationResponse else {
+        let result = try await self.handler(.describeFeatureTransformation, input)
+        guard let output = result as? DescribeFeatureTransformationResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeFeatureTransformation")
         }
         return output
     }
 
     func describeFilter(_ input: DescribeFilterRequest, context: StubContext) async throws -> DescribeFilterResponse {
-        guard let output = try await self.handler(.describeFilter, input) as? DescribeFilterResponse else {
+        let result = try await self.handler(.describeFilter, input)
+        guard let output = result as? DescribeFilterResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeFilter")
         }
         return output
@@ -310,14 +337,16 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: DescribeMetricAttributionRequest,
         context: StubContext
     ) async throws -> DescribeMetricAttributionResponse {
-        guard let output = try await self.handler(.describeMetricAttribution, input) as? DescribeMetricAttributionResponse else {
+        let result = try await self.handler(.describeMetricAttribution, input)
+        guard let output = result as? DescribeMetricAttributionResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeMetricAttribution")
         }
         return output
     }
 
     func describeRecipe(_ input: DescribeRecipeRequest, context: StubContext) async throws -> DescribeRecipeResponse {
-        guard let output = try await self.handler(.describeRecipe, input) as? DescribeRecipeResponse else {
+        let result = try await self.handler(.describeRecipe, input)
+        guard let output = result as? DescribeRecipeResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeRecipe")
         }
         return output
@@ -327,14 +356,16 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: DescribeRecommenderRequest,
         context: StubContext
     ) async throws -> DescribeRecommenderResponse {
-        guard let output = try await self.handler(.describeRecommender, input) as? DescribeRecommenderResponse else {
+        let result = try await self.handler(.describeRecommender, input)
+        guard let output = result as? DescribeRecommenderResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeRecommender")
         }
         return output
     }
 
     func describeSchema(_ input: DescribeSchemaRequest, context: StubContext) async throws -> DescribeSchemaResponse {
-        guard let output = try await self.handler(.describeSchema, input) as? DescribeSchemaResponse else {
+        let result = try await self.handler(.describeSchema, input)
+        guard let output = result as? DescribeSchemaResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeSchema")
         }
         return output
@@ -344,7 +375,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: DescribeSolutionRequest,
         context: StubContext
     ) async throws -> DescribeSolutionResponse {
-        guard let output = try await self.handler(.describeSolution, input) as? DescribeSolutionResponse else {
+        let result = try await self.handler(.describeSolution, input)
+        guard let output = result as? DescribeSolutionResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeSolution")
         }
         return output
@@ -354,7 +386,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: DescribeSolutionVersionRequest,
         context: StubContext
     ) async throws -> DescribeSolutionVersionResponse {
-        guard let output = try await self.handler(.describeSolutionVersion, input) as? DescribeSolutionVersionResponse else {
+        let result = try await self.handler(.describeSolutionVersion, input)
+        guard let output = result as? DescribeSolutionVersionResponse else {
             throw StubOutputTypeMismatch(operation: "DescribeSolutionVersion")
         }
         return output
@@ -364,7 +397,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: GetSolutionMetricsRequest,
         context: StubContext
     ) async throws -> GetSolutionMetricsResponse {
-        guard let output = try await self.handler(.getSolutionMetrics, input) as? GetSolutionMetricsResponse else {
+        let result = try await self.handler(.getSolutionMetrics, input)
+        guard let output = result as? GetSolutionMetricsResponse else {
             throw StubOutputTypeMismatch(operation: "GetSolutionMetrics")
         }
         return output
@@ -374,7 +408,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: ListBatchInferenceJobsRequest,
         context: StubContext
     ) async throws -> ListBatchInferenceJobsResponse {
-        guard let output = try await self.handler(.listBatchInferenceJobs, input) as? ListBatchInferenceJobsResponse else {
+        let result = try await self.handler(.listBatchInferenceJobs, input)
+        guard let output = result as? ListBatchInferenceJobsResponse else {
             throw StubOutputTypeMismatch(operation: "ListBatchInferenceJobs")
         }
         return output
@@ -384,14 +419,16 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: ListBatchSegmentJobsRequest,
         context: StubContext
     ) async throws -> ListBatchSegmentJobsResponse {
-        guard let output = try await self.handler(.listBatchSegmentJobs, input) as? ListBatchSegmentJobsResponse else {
+        let result = try await self.handler(.listBatchSegmentJobs, input)
+        guard let output = result as? ListBatchSegmentJobsResponse else {
             throw StubOutputTypeMismatch(operation: "ListBatchSegmentJobs")
         }
         return output
     }
 
     func listCampaigns(_ input: ListCampaignsRequest, context: StubContext) async throws -> ListCampaignsResponse {
-        guard let output = try await self.handler(.listCampaigns, input) as? ListCampaignsResponse else {
+        let result = try await self.handler(.listCampaigns, input)
+        guard let output = result as? ListCampaignsResponse else {
             throw StubOutputTypeMismatch(operation: "ListCampaigns")
         }
         return output
@@ -401,7 +438,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: ListDataDeletionJobsRequest,
         context: StubContext
     ) async throws -> ListDataDeletionJobsResponse {
-        guard let output = try await self.handler(.listDataDeletionJobs, input) as? ListDataDeletionJobsResponse else {
+        let result = try await self.handler(.listDataDeletionJobs, input)
+        guard let output = result as? ListDataDeletionJobsResponse else {
             throw StubOutputTypeMismatch(operation: "ListDataDeletionJobs")
         }
         return output
@@ -411,7 +449,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: ListDatasetExportJobsRequest,
         context: StubContext
     ) async throws -> ListDatasetExportJobsResponse {
-        guard let output = try await self.handler(.listDatasetExportJobs, input) as? ListDatasetExportJobsResponse else {
+        let result = try await self.handler(.listDatasetExportJobs, input)
+        guard let output = result as? ListDatasetExportJobsResponse else {
             throw StubOutputTypeMismatch(operation: "ListDatasetExportJobs")
         }
         return output
@@ -421,7 +460,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: ListDatasetGroupsRequest,
         context: StubContext
     ) async throws -> ListDatasetGroupsResponse {
-        guard let output = try await self.handler(.listDatasetGroups, input) as? ListDatasetGroupsResponse else {
+        let result = try await self.handler(.listDatasetGroups, input)
+        guard let output = result as? ListDatasetGroupsResponse else {
             throw StubOutputTypeMismatch(operation: "ListDatasetGroups")
         }
         return output
@@ -431,14 +471,16 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: ListDatasetImportJobsRequest,
         context: StubContext
     ) async throws -> ListDatasetImportJobsResponse {
-        guard let output = try await self.handler(.listDatasetImportJobs, input) as? ListDatasetImportJobsResponse else {
+        let result = try await self.handler(.listDatasetImportJobs, input)
+        guard let output = result as? ListDatasetImportJobsResponse else {
             throw StubOutputTypeMismatch(operation: "ListDatasetImportJobs")
         }
         return output
     }
 
     func listDatasets(_ input: ListDatasetsRequest, context: StubContext) async throws -> ListDatasetsResponse {
-        guard let output = try await self.handler(.listDatasets, input) as? ListDatasetsResponse else {
+        let result = try await self.handler(.listDatasets, input)
+        guard let output = result as? ListDatasetsResponse else {
             throw StubOutputTypeMismatch(operation: "ListDatasets")
         }
         return output
@@ -448,14 +490,16 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: ListEventTrackersRequest,
         context: StubContext
     ) async throws -> ListEventTrackersResponse {
-        guard let output = try await self.handler(.listEventTrackers, input) as? ListEventTrackersResponse else {
+        let result = try await self.handler(.listEventTrackers, input)
+        guard let output = result as? ListEventTrackersResponse else {
             throw StubOutputTypeMismatch(operation: "ListEventTrackers")
         }
         return output
     }
 
     func listFilters(_ input: ListFiltersRequest, context: StubContext) async throws -> ListFiltersResponse {
-        guard let output = try await self.handler(.listFilters, input) as? ListFiltersResponse else {
+        let result = try await self.handler(.listFilters, input)
+        guard let output = result as? ListFiltersResponse else {
             throw StubOutputTypeMismatch(operation: "ListFilters")
         }
         return output
@@ -465,7 +509,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: ListMetricAttributionMetricsRequest,
         context: StubContext
     ) async throws -> ListMetricAttributionMetricsResponse {
-        guard let output = try await self.handler(.listMetricAttributionMetrics, input) as? ListMetricAttributionMetricsResponse else {
+        let result = try await self.handler(.listMetricAttributionMetrics, input)
+        guard let output = result as? ListMetricAttributionMetricsResponse else {
             throw StubOutputTypeMismatch(operation: "ListMetricAttributionMetrics")
         }
         return output
@@ -475,14 +520,16 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: ListMetricAttributionsRequest,
         context: StubContext
     ) async throws -> ListMetricAttributionsResponse {
-        guard let output = try await self.handler(.listMetricAttributions, input) as? ListMetricAttributionsResponse else {
+        let result = try await self.handler(.listMetricAttributions, input)
+        guard let output = result as? ListMetricAttributionsResponse else {
             throw StubOutputTypeMismatch(operation: "ListMetricAttributions")
         }
         return output
     }
 
     func listRecipes(_ input: ListRecipesRequest, context: StubContext) async throws -> ListRecipesResponse {
-        guard let output = try await self.handler(.listRecipes, input) as? ListRecipesResponse else {
+        let result = try await self.handler(.listRecipes, input)
+        guard let output = result as? ListRecipesResponse else {
             throw StubOutputTypeMismatch(operation: "ListRecipes")
         }
         return output
@@ -492,14 +539,16 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: ListRecommendersRequest,
         context: StubContext
     ) async throws -> ListRecommendersResponse {
-        guard let output = try await self.handler(.listRecommenders, input) as? ListRecommendersResponse else {
+        let result = try await self.handler(.listRecommenders, input)
+        guard let output = result as? ListRecommendersResponse else {
             throw StubOutputTypeMismatch(operation: "ListRecommenders")
         }
         return output
     }
 
     func listSchemas(_ input: ListSchemasRequest, context: StubContext) async throws -> ListSchemasResponse {
-        guard let output = try await self.handler(.listSchemas, input) as? ListSchemasResponse else {
+        let result = try await self.handler(.listSchemas, input)
+        guard let output = result as? ListSchemasResponse else {
             throw StubOutputTypeMismatch(operation: "ListSchemas")
         }
         return output
@@ -509,14 +558,16 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: ListSolutionVersionsRequest,
         context: StubContext
     ) async throws -> ListSolutionVersionsResponse {
-        guard let output = try await self.handler(.listSolutionVersions, input) as? ListSolutionVersionsResponse else {
+        let result = try await self.handler(.listSolutionVersions, input)
+        guard let output = result as? ListSolutionVersionsResponse else {
             throw StubOutputTypeMismatch(operation: "ListSolutionVersions")
         }
         return output
     }
 
     func listSolutions(_ input: ListSolutionsRequest, context: StubContext) async throws -> ListSolutionsResponse {
-        guard let output = try await self.handler(.listSolutions, input) as? ListSolutionsResponse else {
+        let result = try await self.handler(.listSolutions, input)
+        guard let output = result as? ListSolutionsResponse else {
             throw StubOutputTypeMismatch(operation: "ListSolutions")
         }
         return output
@@ -526,7 +577,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: ListTagsForResourceRequest,
         context: StubContext
     ) async throws -> ListTagsForResourceResponse {
-        guard let output = try await self.handler(.listTagsForResource, input) as? ListTagsForResourceResponse else {
+        let result = try await self.handler(.listTagsForResource, input)
+        guard let output = result as? ListTagsForResourceResponse else {
             throw StubOutputTypeMismatch(operation: "ListTagsForResource")
         }
         return output
@@ -536,7 +588,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: StartRecommenderRequest,
         context: StubContext
     ) async throws -> StartRecommenderResponse {
-        guard let output = try await self.handler(.startRecommender, input) as? StartRecommenderResponse else {
+        let result = try await self.handler(.startRecommender, input)
+        guard let output = result as? StartRecommenderResponse else {
             throw StubOutputTypeMismatch(operation: "StartRecommender")
         }
         return output
@@ -546,7 +599,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: StopRecommenderRequest,
         context: StubContext
     ) async throws -> StopRecommenderResponse {
-        guard let output = try await self.handler(.stopRecommender, input) as? StopRecommenderResponse else {
+        let result = try await self.handler(.stopRecommender, input)
+        guard let output = result as? StopRecommenderResponse else {
             throw StubOutputTypeMismatch(operation: "StopRecommender")
         }
         return output
@@ -557,28 +611,32 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
     }
 
     func tagResource(_ input: TagResourceRequest, context: StubContext) async throws -> TagResourceResponse {
-        guard let output = try await self.handler(.tagResource, input) as? TagResourceResponse else {
+        let result = try await self.handler(.tagResource, input)
+        guard let output = result as? TagResourceResponse else {
             throw StubOutputTypeMismatch(operation: "TagResource")
         }
         return output
     }
 
     func untagResource(_ input: UntagResourceRequest, context: StubContext) async throws -> UntagResourceResponse {
-        guard let output = try await self.handler(.untagResource, input) as? UntagResourceResponse else {
+        let result = try await self.handler(.untagResource, input)
+        guard let output = result as? UntagResourceResponse else {
             throw StubOutputTypeMismatch(operation: "UntagResource")
         }
         return output
     }
 
     func updateCampaign(_ input: UpdateCampaignRequest, context: StubContext) async throws -> UpdateCampaignResponse {
-        guard let output = try await self.handler(.updateCampaign, input) as? UpdateCampaignResponse else {
+        let result = try await self.handler(.updateCampaign, input)
+        guard let output = result as? UpdateCampaignResponse else {
             throw StubOutputTypeMismatch(operation: "UpdateCampaign")
         }
         return output
     }
 
     func updateDataset(_ input: UpdateDatasetRequest, context: StubContext) async throws -> UpdateDatasetResponse {
-        guard let output = try await self.handler(.updateDataset, input) as? UpdateDatasetResponse else {
+        let result = try await self.handler(.updateDataset, input)
+        guard let output = result as? UpdateDatasetResponse else {
             throw StubOutputTypeMismatch(operation: "UpdateDataset")
         }
         return output
@@ -588,7 +646,8 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: UpdateMetricAttributionRequest,
         context: StubContext
     ) async throws -> UpdateMetricAttributionResponse {
-        guard let output = try await self.handler(.updateMetricAttribution, input) as? UpdateMetricAttributionResponse else {
+        let result = try await self.handler(.updateMetricAttribution, input)
+        guard let output = result as? UpdateMetricAttributionResponse else {
             throw StubOutputTypeMismatch(operation: "UpdateMetricAttribution")
         }
         return output
@@ -598,14 +657,16 @@ struct StubPersonalizeControlPlane: PersonalizeControlPlane {
         _ input: UpdateRecommenderRequest,
         context: StubContext
     ) async throws -> UpdateRecommenderResponse {
-        guard let output = try await self.handler(.updateRecommender, input) as? UpdateRecommenderResponse else {
+        let result = try await self.handler(.updateRecommender, input)
+        guard let output = result as? UpdateRecommenderResponse else {
             throw StubOutputTypeMismatch(operation: "UpdateRecommender")
         }
         return output
     }
 
     func updateSolution(_ input: UpdateSolutionRequest, context: StubContext) async throws -> UpdateSolutionResponse {
-        guard let output = try await self.handler(.updateSolution, input) as? UpdateSolutionResponse else {
+        let result = try await self.handler(.updateSolution, input)
+        guard let output = result as? UpdateSolutionResponse else {
             throw StubOutputTypeMismatch(operation: "UpdateSolution")
         }
         return output
@@ -623,7 +684,8 @@ struct StubPersonalizeRuntimeService: PersonalizeRuntimeService {
         _ input: GetActionRecommendationsRequest,
         context: StubContext
     ) async throws -> GetActionRecommendationsResponse {
-        guard let output = try await self.handler(.getActionRecommendations, input) as? GetActionRecommendationsResponse else {
+        let result = try await self.handler(.getActionRecommendations, input)
+        guard let output = result as? GetActionRecommendationsResponse else {
             throw StubOutputTypeMismatch(operation: "GetActionRecommendations")
         }
         return output
@@ -633,7 +695,8 @@ struct StubPersonalizeRuntimeService: PersonalizeRuntimeService {
         _ input: GetPersonalizedRankingRequest,
         context: StubContext
     ) async throws -> GetPersonalizedRankingResponse {
-        guard let output = try await self.handler(.getPersonalizedRanking, input) as? GetPersonalizedRankingResponse else {
+        let result = try await self.handler(.getPersonalizedRanking, input)
+        guard let output = result as? GetPersonalizedRankingResponse else {
             throw StubOutputTypeMismatch(operation: "GetPersonalizedRanking")
         }
         return output
@@ -643,7 +706,8 @@ struct StubPersonalizeRuntimeService: PersonalizeRuntimeService {
         _ input: GetRecommendationsRequest,
         context: StubContext
     ) async throws -> GetRecommendationsResponse {
-        guard let output = try await self.handler(.getRecommendations, input) as? GetRecommendationsResponse else {
+        let result = try await self.handler(.getRecommendations, input)
+        guard let output = result as? GetRecommendationsResponse else {
             throw StubOutputTypeMismatch(operation: "GetRecommendations")
         }
         return output

@@ -55,7 +55,8 @@ import Testing
         let ctx = h.context()
         let group = try #require(try await h.service.createDatasetGroup(.init(name: "g"), context: ctx).datasetGroupArn)
         let schema = try #require(
-            try await h.service.createSchema(.init(name: "s", schema: Harness.interactionsSchema), context: ctx).schemaArn
+            try await h.service.createSchema(.init(name: "s", schema: Harness.interactionsSchema), context: ctx)
+                .schemaArn
         )
         try await h.runJobs()
         let dataset = try #require(
@@ -154,7 +155,8 @@ import Testing
         let ctx = h.context()
         let group = try #require(try await h.service.createDatasetGroup(.init(name: "g"), context: ctx).datasetGroupArn)
         let schema = try #require(
-            try await h.service.createSchema(.init(name: "s", schema: Harness.interactionsSchema), context: ctx).schemaArn
+            try await h.service.createSchema(.init(name: "s", schema: Harness.interactionsSchema), context: ctx)
+                .schemaArn
         )
         _ = try await h.service.createDataset(
             .init(name: "a", schemaArn: schema, datasetGroupArn: group, datasetType: "Interactions"), context: ctx
@@ -178,7 +180,8 @@ import Testing
                 .init(name: "g", tags: [Tag(tagKey: "team", tagValue: "recs")]), context: ctx
             ).datasetGroupArn
         )
-        _ = try await h.service.tagResource(.init(resourceArn: arn, tags: [Tag(tagKey: "env", tagValue: "prod")]), context: ctx)
+        _ = try await h.service.tagResource(
+            .init(resourceArn: arn, tags: [Tag(tagKey: "env", tagValue: "prod")]), context: ctx)
         var tags = try await h.service.listTagsForResource(.init(resourceArn: arn), context: ctx).tags ?? []
         #expect(tags.map(\.tagKey) == ["env", "team"])
         _ = try await h.service.untagResource(.init(resourceArn: arn, tagKeys: ["team"]), context: ctx)

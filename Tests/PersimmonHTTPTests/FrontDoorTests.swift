@@ -196,7 +196,8 @@ func json(_ response: TestResponse) throws -> [String: Any] {
             #expect((try json(unsupported)["message"] as? String)?.contains("not supported") == true)
             let runtime = try await send(
                 client, target: nil, path: "/recommendations",
-                body: #"{"campaignArn": "arn:aws:personalize:us-east-1:\#(tenant.accountID):campaign/c", "userId": "u"}"#,
+                body:
+                    #"{"campaignArn": "arn:aws:personalize:us-east-1:\#(tenant.accountID):campaign/c", "userId": "u"}"#,
                 keyID: tenant.accessKeyID, secret: tenant.secretAccessKey
             )
             #expect(runtime.status == .badRequest)

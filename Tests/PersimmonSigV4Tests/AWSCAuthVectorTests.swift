@@ -49,7 +49,9 @@ struct AWSCAuthVectorTests {
         #expect(AWSCAuthCase.all.count == 38)
     }
 
-    @Test("header signing: canonical request, string to sign, signature and signer output match", arguments: AWSCAuthCase.all)
+    @Test(
+        "header signing: canonical request, string to sign, signature and signer output match",
+        arguments: AWSCAuthCase.all)
     func headerSigning(_ vector: AWSCAuthCase) throws {
         let context = try vector.context()
         let amzDate = amzDate(fromISO8601: context.timestamp)
@@ -76,8 +78,10 @@ struct AWSCAuthVectorTests {
         )
         #expect(canonicalRequest == (try vector.text("header-canonical-request.txt")), "canonical request")
 
-        let scope = SigV4.credentialScope(date: String(amzDate.prefix(8)), region: context.region, service: context.service)
-        let stringToSign = SigV4.stringToSign(amzDate: amzDate, credentialScope: scope, canonicalRequest: canonicalRequest)
+        let scope = SigV4.credentialScope(
+            date: String(amzDate.prefix(8)), region: context.region, service: context.service)
+        let stringToSign = SigV4.stringToSign(
+            amzDate: amzDate, credentialScope: scope, canonicalRequest: canonicalRequest)
         #expect(stringToSign == (try vector.text("header-string-to-sign.txt")), "string to sign")
 
         let key = SigV4.signingKey(
@@ -116,7 +120,9 @@ struct AWSCAuthVectorTests {
         #expect(added.first { $0.name == "X-Amz-Security-Token" }?.value == signedToken)
     }
 
-    @Test("query signing: canonical request, string to sign, signature and presigned query match", arguments: AWSCAuthCase.all)
+    @Test(
+        "query signing: canonical request, string to sign, signature and presigned query match",
+        arguments: AWSCAuthCase.all)
     func querySigning(_ vector: AWSCAuthCase) throws {
         let context = try vector.context()
         let amzDate = amzDate(fromISO8601: context.timestamp)
@@ -157,8 +163,10 @@ struct AWSCAuthVectorTests {
         )
         #expect(canonicalRequest == (try vector.text("query-canonical-request.txt")), "canonical request")
 
-        let scope = SigV4.credentialScope(date: String(amzDate.prefix(8)), region: context.region, service: context.service)
-        let stringToSign = SigV4.stringToSign(amzDate: amzDate, credentialScope: scope, canonicalRequest: canonicalRequest)
+        let scope = SigV4.credentialScope(
+            date: String(amzDate.prefix(8)), region: context.region, service: context.service)
+        let stringToSign = SigV4.stringToSign(
+            amzDate: amzDate, credentialScope: scope, canonicalRequest: canonicalRequest)
         #expect(stringToSign == (try vector.text("query-string-to-sign.txt")), "string to sign")
 
         let expectedSignature = try vector.text("query-signature.txt")
@@ -172,7 +180,9 @@ struct AWSCAuthVectorTests {
         #expect(signatureParameter(ofQuery: presignedQuery) == expectedSignature, "presigned X-Amz-Signature")
     }
 
-    @Test("the header-signed request verifies (post-sts-header-after: unsigned token header is rejected)", arguments: AWSCAuthCase.all)
+    @Test(
+        "the header-signed request verifies (post-sts-header-after: unsigned token header is rejected)",
+        arguments: AWSCAuthCase.all)
     func verifyHeaderSignedRequest(_ vector: AWSCAuthCase) throws {
         let context = try vector.context()
         let signed = try RawHTTPRequest.parse(contentsOf: vector.file("header-signed-request.txt"))
@@ -199,7 +209,9 @@ struct AWSCAuthVectorTests {
         )
     }
 
-    @Test("the query-signed request verifies (post-sts-header-after: token appended after signing is rejected)", arguments: AWSCAuthCase.all)
+    @Test(
+        "the query-signed request verifies (post-sts-header-after: token appended after signing is rejected)",
+        arguments: AWSCAuthCase.all)
     func verifyQuerySignedRequest(_ vector: AWSCAuthCase) throws {
         let context = try vector.context()
         let signed = try RawHTTPRequest.parse(contentsOf: vector.file("query-signed-request.txt"))

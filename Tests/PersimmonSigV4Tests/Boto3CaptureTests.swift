@@ -29,7 +29,9 @@ struct Boto3Capture: Sendable, CustomTestStringConvertible {
         var url_signed_for_POST: String?
     }
 
-    static let all: [Boto3Capture] = SharedVectors.files("boto3-generated", extension: "json").map { Boto3Capture(file: $0) }
+    static let all: [Boto3Capture] = SharedVectors.files("boto3-generated", extension: "json").map {
+        Boto3Capture(file: $0)
+    }
 
     func document() throws -> Document {
         try JSONDecoder().decode(Document.self, from: Data(contentsOf: file))
@@ -63,7 +65,9 @@ struct Boto3CaptureTests {
         #expect(Boto3Capture.all.count == 9)
     }
 
-    @Test("a boto3 capture verifies at its pinned time, and the signer reproduces its Authorization", arguments: Boto3Capture.all)
+    @Test(
+        "a boto3 capture verifies at its pinned time, and the signer reproduces its Authorization",
+        arguments: Boto3Capture.all)
     func captureVerifies(_ capture: Boto3Capture) throws {
         let document = try capture.document()
         let now = try #require(SigV4Date.parseAMZDate(amzDate(fromISO8601: document.now)))
@@ -72,10 +76,13 @@ struct Boto3CaptureTests {
 
         guard let capturedHeaders = document.headers else {
             // The presigned URL (query auth, GET).
-            let request = SignableRequest(method: document.method, path: urlPath, query: urlQuery, headers: [("Host", host)], body: [])
+            let request = SignableRequest(
+                method: document.method, path: urlPath, query: urlQuery, headers: [("Host", host)], body: [])
             let auth = try verifier.parse(request)
             #expect(auth.isPresigned && auth.expires == 900 && auth.service == capture.expectedService)
-            try verifier.verify(request, authorization: auth, secretAccessKey: secret, expectedService: capture.expectedService, now: now)
+            try verifier.verify(
+                request, authorization: auth, secretAccessKey: secret, expectedService: capture.expectedService,
+                now: now)
             // The signer produces the same URL query.
             let signer = SigV4Signer(
                 credentials: SigV4Credentials(accessKeyID: document.credentials.access_key_id, secretAccessKey: secret),
@@ -94,7 +101,8 @@ struct Boto3CaptureTests {
             return
         }
 
-        let headers: [(name: String, value: String)] = capturedHeaders.map { (name: $0[0], value: $0[1]) } + [("Host", host)]
+        let headers: [(name: String, value: String)] =
+            capturedHeaders.map { (name: $0[0], value: $0[1]) } + [("Host", host)]
         let body = [UInt8](try #require(Data(base64Encoded: document.body_base64 ?? "")))
         #expect(SigV4.hexSHA256(body) == document.body_sha256)
         let request = SignableRequest(
@@ -107,7 +115,8 @@ struct Boto3CaptureTests {
         let auth = try verifier.parse(request)
         #expect(!auth.isPresigned && auth.service == capture.expectedService)
         #expect(auth.securityToken == document.credentials.session_token)
-        try verifier.verify(request, authorization: auth, secretAccessKey: secret, expectedService: capture.expectedService, now: now)
+        try verifier.verify(
+            request, authorization: auth, secretAccessKey: secret, expectedService: capture.expectedService, now: now)
 
         // Signing only the headers botocore signed reproduces its Authorization header byte for byte.
         let signedInput = headers.filter { header in
@@ -143,11 +152,15 @@ struct Boto3CaptureTests {
         let secret = document.credentials.secret_access_key
 
         let asPost = SignableRequest(method: "POST", path: path, query: query, headers: [("Host", host)], body: [])
-        try verifier.verify(asPost, authorization: try verifier.parse(asPost), secretAccessKey: secret, expectedService: "sts", now: now)
+        try verifier.verify(
+            asPost, authorization: try verifier.parse(asPost), secretAccessKey: secret, expectedService: "sts", now: now
+        )
 
         let asGet = SignableRequest(method: "GET", path: path, query: query, headers: [("Host", host)], body: [])
         let error = try #require(throws: SigV4Error.self) {
-            try verifier.verify(asGet, authorization: try verifier.parse(asGet), secretAccessKey: secret, expectedService: "sts", now: now)
+            try verifier.verify(
+                asGet, authorization: try verifier.parse(asGet), secretAccessKey: secret, expectedService: "sts",
+                now: now)
         }
         #expect(error.code == .invalidSignature)
         #expect(error.message == SigV4Error.signatureMismatchMessage)
@@ -160,20 +173,29 @@ struct Boto3CaptureTests {
         let document = try capture.document()
         let (host, _, _) = try splitURL(document.url)
         let capturedHeaders = try #require(document.headers)
-        let headers: [(name: String, value: String)] = capturedHeaders.map { (name: $0[0], value: $0[1]) } + [("Host", host)]
+        let headers: [(name: String, value: String)] =
+            capturedHeaders.map { (name: $0[0], value: $0[1]) } + [("Host", host)]
         let bodyBase64 = try #require(document.body_base64)
         let body = try #require(Data(base64Encoded: bodyBase64))
         let path = try #require(document.path)
-        let request = SignableRequest(method: document.method, path: path, query: "", headers: headers, body: [UInt8](body))
+        let request = SignableRequest(
+            method: document.method, path: path, query: "", headers: headers, body: [UInt8](body))
         let auth = try verifier.parse(request)
         let later = try #require(SigV4Date.parseAMZDate("20150830T125101Z"))
         let error = try #require(throws: SigV4Error.self) {
-            try verifier.verify(request, authorization: auth, secretAccessKey: document.credentials.secret_access_key, expectedService: "personalize", now: later)
+            try verifier.verify(
+                request, authorization: auth, secretAccessKey: document.credentials.secret_access_key,
+                expectedService: "personalize", now: later)
         }
         #expect(error.code == .signatureExpired)
-        #expect(error.message == "Signature expired: 20150830T123600Z is now earlier than 20150830T123601Z (20150830T125101Z - 15 min.)")
+        #expect(
+            error.message
+                == "Signature expired: 20150830T123600Z is now earlier than 20150830T123601Z (20150830T125101Z - 15 min.)"
+        )
         // Exactly 15 minutes later is still inside the window.
         let edge = try #require(SigV4Date.parseAMZDate("20150830T125100Z"))
-        try verifier.verify(request, authorization: auth, secretAccessKey: document.credentials.secret_access_key, expectedService: "personalize", now: edge)
+        try verifier.verify(
+            request, authorization: auth, secretAccessKey: document.credentials.secret_access_key,
+            expectedService: "personalize", now: edge)
     }
 }

@@ -48,18 +48,21 @@ struct BotocoreVectorTests {
     @Test("canonical request, string to sign and signature match .creq, .sts and .authz", arguments: BotocoreCase.all)
     func reproduceSteps(_ vector: BotocoreCase) throws {
         let signed = try RawHTTPRequest.parse(contentsOf: vector.file("sreq"))
-        let request = signed.removingHeaders("Authorization")
+        let sent = signed.removingHeaders("Authorization")
         let unsigned = try RawHTTPRequest.parse(contentsOf: vector.file("req"))
 
         // `.sreq` is `.req` plus Authorization, except where the token header was added (quirks).
         if vector.name == placeholderSignatureCase || vector.name == unsignedTokenCase {
-            #expect(sameHeaders(request.removingHeaders("X-Amz-Security-Token").headers, unsigned.headers))
-            #expect(request.header("X-Amz-Security-Token") != nil)
+            #expect(sameHeaders(sent.removingHeaders("X-Amz-Security-Token").headers, unsigned.headers))
+            #expect(sent.header("X-Amz-Security-Token") != nil)
         } else {
-            #expect(sameHeaders(request.headers, unsigned.headers))
+            #expect(sameHeaders(sent.headers, unsigned.headers))
         }
-        #expect(request.body == unsigned.body && request.path == unsigned.path && request.query == unsigned.query)
+        #expect(sent.body == unsigned.body && sent.path == unsigned.path && sent.query == unsigned.query)
 
+        // What was signed: `.sreq` without Authorization, except that post-sts-header-after's token
+        // header was added after signing (our parser refuses it, so use `.req` there).
+        let request = vector.name == unsignedTokenCase ? unsigned : sent
         let authorizationValue = try vector.text("authz")
         let auth = try verifier.parse(
             SignableRequest(
@@ -94,7 +97,9 @@ struct BotocoreVectorTests {
             region: auth.region,
             service: auth.service
         )
-        #expect(SigV4.signature(signingKey: key, stringToSign: stringToSign) == signatureComponent(ofAuthorization: authorizationValue))
+        #expect(
+            SigV4.signature(signingKey: key, stringToSign: stringToSign)
+                == signatureComponent(ofAuthorization: authorizationValue))
 
         // The signer reproduces `.authz` from the request (minus the date it adds itself).
         let token = auth.signedHeaders.contains("x-amz-security-token") ? request.header("X-Amz-Security-Token") : nil
@@ -122,7 +127,8 @@ struct BotocoreVectorTests {
     func verifySignedRequest(_ vector: BotocoreCase) throws {
         let signed = try RawHTTPRequest.parse(contentsOf: vector.file("sreq")).signable
         let verify = { (request: SignableRequest) throws(SigV4Error) in
-            try self.verifier.authenticate(request, expectedService: "service", now: TestSuiteCredentials.date) { akid in
+            try self.verifier.authenticate(request, expectedService: "service", now: TestSuiteCredentials.date) {
+                akid in
                 akid == TestSuiteCredentials.accessKeyID ? TestSuiteCredentials.secretAccessKey : nil
             }
         }

@@ -12,7 +12,8 @@ enum Fixture {
 
     static func signer(service: String = "personalize", sessionToken: String? = nil) -> SigV4Signer {
         SigV4Signer(
-            credentials: SigV4Credentials(accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: sessionToken),
+            credentials: SigV4Credentials(
+                accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: sessionToken),
             region: "us-east-1",
             service: service
         )
@@ -44,8 +45,11 @@ enum Fixture {
             date: date
         )
         // Unsigned extras a real client sends too.
-        let unsigned: [(name: String, value: String)] = [("User-Agent", "Boto3/1.43.11"), ("Content-Length", String(body.count))]
-        return SignableRequest(method: method, path: path, query: query, headers: headers + added + unsigned, body: body)
+        let unsigned: [(name: String, value: String)] = [
+            ("User-Agent", "Boto3/1.43.11"), ("Content-Length", String(body.count)),
+        ]
+        return SignableRequest(
+            method: method, path: path, query: query, headers: headers + added + unsigned, body: body)
     }
 
     /// A presigned GET, query-signed at `date`.

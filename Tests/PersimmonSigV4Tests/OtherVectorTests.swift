@@ -62,8 +62,10 @@ struct OtherVectorTests {
             pathStyle: .s3
         )
         #expect(canonicalRequest == example.canonical_request, "canonical request")
-        let scope = SigV4.credentialScope(date: String(example.timestamp.prefix(8)), region: example.region, service: example.service)
-        let stringToSign = SigV4.stringToSign(amzDate: example.timestamp, credentialScope: scope, canonicalRequest: canonicalRequest)
+        let scope = SigV4.credentialScope(
+            date: String(example.timestamp.prefix(8)), region: example.region, service: example.service)
+        let stringToSign = SigV4.stringToSign(
+            amzDate: example.timestamp, credentialScope: scope, canonicalRequest: canonicalRequest)
         #expect(stringToSign == example.string_to_sign, "string to sign")
         let key = SigV4.signingKey(
             secretAccessKey: example.secret_access_key,
@@ -71,7 +73,8 @@ struct OtherVectorTests {
             region: example.region,
             service: example.service
         )
-        #expect(SigV4.signature(signingKey: key, stringToSign: stringToSign) == example.seed_signature, "seed signature")
+        #expect(
+            SigV4.signature(signingKey: key, stringToSign: stringToSign) == example.seed_signature, "seed signature")
 
         var previous = example.seed_signature
         for chunk in example.chunks {
@@ -88,7 +91,8 @@ struct OtherVectorTests {
 
         // The signer (S3 style, precomputed payload hash) produces the example's Authorization.
         let signer = SigV4Signer(
-            credentials: SigV4Credentials(accessKeyID: example.access_key_id, secretAccessKey: example.secret_access_key),
+            credentials: SigV4Credentials(
+                accessKeyID: example.access_key_id, secretAccessKey: example.secret_access_key),
             region: example.region,
             service: example.service,
             pathStyle: .s3
@@ -109,7 +113,9 @@ struct OtherVectorTests {
         let request = try RawHTTPRequest.parse(contentsOf: vector.signedRequest).signable
         let error = try #require(throws: SigV4Error.self) { try SigV4Verifier().parse(request) }
         #expect(error.code == .incompleteSignature)
-        #expect(error.message == "Unsupported AWS 'algorithm': 'AWS4-ECDSA-P256-SHA256'. Only 'AWS4-HMAC-SHA256' is supported.")
+        #expect(
+            error.message
+                == "Unsupported AWS 'algorithm': 'AWS4-ECDSA-P256-SHA256'. Only 'AWS4-HMAC-SHA256' is supported.")
     }
 
     @Test("the v4a folder holds 38 cases with both signed requests")

@@ -1,25 +1,24 @@
 import Foundation
 import PersimmonSigV4
 
-/// Locates `shared/sigv4-testsuite`: `$PERSIMMON_SHARED_DIR/sigv4-testsuite`, else `../shared`
-/// beside the repository (derived from this file's path). When neither exists the vector suites
-/// are disabled (skipped, never failed) by their `.enabled(if: SharedVectors.isAvailable)` trait.
+/// Locates `shared/sigv4-testsuite`: `$PERSIMMON_SHARED_DIR/sigv4-testsuite` when that variable is
+/// set, else `../shared` beside the repository (derived from this file's path). When it does not
+/// exist the vector suites are disabled (skipped, never failed) by their
+/// `.enabled(if: SharedVectors.isAvailable)` trait, and a line says so.
 enum SharedVectors {
     static let root: URL? = {
-        var candidates: [URL] = []
+        let candidate: URL
         if let shared = ProcessInfo.processInfo.environment["PERSIMMON_SHARED_DIR"], !shared.isEmpty {
-            candidates.append(URL(fileURLWithPath: shared).appendingPathComponent("sigv4-testsuite"))
-        }
-        // <repo>/Tests/PersimmonSigV4Tests/VectorSupport.swift → <repo>/../shared
-        candidates.append(
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            candidate = URL(fileURLWithPath: shared).appendingPathComponent("sigv4-testsuite")
+        } else {
+            // <repo>/Tests/PersimmonSigV4Tests/VectorSupport.swift → <repo>/../shared
+            candidate =
+                URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appendingPathComponent("../../../shared/sigv4-testsuite").standardizedFileURL
-        )
-        for candidate in candidates where FileManager.default.fileExists(atPath: candidate.path) {
-            return candidate
         }
+        if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
         print(
-            "PersimmonSigV4Tests: shared/sigv4-testsuite not found (set PERSIMMON_SHARED_DIR); SigV4 vector tests are skipped."
+            "PersimmonSigV4Tests: \(candidate.path) not found (set PERSIMMON_SHARED_DIR); SigV4 vector tests are skipped."
         )
         return nil
     }()

@@ -24,15 +24,21 @@ import Testing
         let request = Fixture.signedRequest()
         let auth = try verifier.parse(request)
         let error = try #require(throws: SigV4Error.self) {
-            try verifier.verify(request, authorization: auth, secretAccessKey: "not-the-secret", expectedService: "personalize", now: Fixture.now)
+            try verifier.verify(
+                request, authorization: auth, secretAccessKey: "not-the-secret", expectedService: "personalize",
+                now: Fixture.now)
         }
         #expect(error.code == .invalidSignature)
         #expect(
             error.message
                 == "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
         )
-        #expect(error.canonicalRequest?.hasPrefix("POST\n/\n\ncontent-type:application/x-amz-json-1.1\nhost:localhost:8080\n") == true)
-        #expect(error.stringToSign?.hasPrefix("AWS4-HMAC-SHA256\n20260101T120000Z\n20260101/us-east-1/personalize/aws4_request\n") == true)
+        #expect(
+            error.canonicalRequest?.hasPrefix(
+                "POST\n/\n\ncontent-type:application/x-amz-json-1.1\nhost:localhost:8080\n") == true)
+        #expect(
+            error.stringToSign?.hasPrefix(
+                "AWS4-HMAC-SHA256\n20260101T120000Z\n20260101/us-east-1/personalize/aws4_request\n") == true)
         // Diagnostics stay out of the client-facing description.
         #expect(error.description == "SignatureDoesNotMatch: \(SigV4Error.signatureMismatchMessage)")
         #expect(error.debugDescription.contains("CanonicalRequest:"))
@@ -82,7 +88,9 @@ import Testing
         #expect(error.code == .invalidSignature)
     }
 
-    @Test("a signature that is not 64 hex characters is incomplete", arguments: ["abc", String(repeating: "g", count: 64), String(repeating: "a", count: 66)])
+    @Test(
+        "a signature that is not 64 hex characters is incomplete",
+        arguments: ["abc", String(repeating: "g", count: 64), String(repeating: "a", count: 66)])
     func malformedSignature(_ signature: String) throws {
         let request = Fixture.replacingAuthorization(Fixture.signedRequest()) { value in
             String(value[..<value.range(of: "Signature=")!.upperBound]) + signature
@@ -100,7 +108,10 @@ import Testing
             try Fixture.authenticate(request, now: Fixture.date("20150830T130600Z"))
         }
         #expect(error.code == .signatureExpired)
-        #expect(error.message == "Signature expired: 20150830T123600Z is now earlier than 20150830T125100Z (20150830T130600Z - 15 min.)")
+        #expect(
+            error.message
+                == "Signature expired: 20150830T123600Z is now earlier than 20150830T125100Z (20150830T130600Z - 15 min.)"
+        )
     }
 
     @Test("a request more than 15 minutes in the future is rejected")
@@ -110,7 +121,10 @@ import Testing
             try Fixture.authenticate(request, now: Fixture.date("20150830T123600Z"))
         }
         #expect(error.code == .signatureExpired)
-        #expect(error.message == "Signature not yet current: 20150830T125101Z is still later than 20150830T125100Z (20150830T123600Z + 15 min.)")
+        #expect(
+            error.message
+                == "Signature not yet current: 20150830T125101Z is still later than 20150830T125100Z (20150830T123600Z + 15 min.)"
+        )
     }
 
     @Test("the skew window is inclusive at exactly ±15 minutes")
@@ -129,7 +143,10 @@ import Testing
         let error = try #require(throws: SigV4Error.self) {
             try Fixture.authenticate(request, now: Fixture.date("20150830T123731Z"), verifier: verifier)
         }
-        #expect(error.message == "Signature expired: 20150830T123600Z is now earlier than 20150830T123601Z (20150830T123731Z - 90 sec.)")
+        #expect(
+            error.message
+                == "Signature expired: 20150830T123600Z is now earlier than 20150830T123601Z (20150830T123731Z - 90 sec.)"
+        )
     }
 
     // MARK: Missing and malformed auth
@@ -159,18 +176,24 @@ import Testing
         ),
         MalformedCase(
             label: "missing Credential",
-            transform: { v in v.replacingOccurrences(of: "Credential=AKIAPERSIMMONTEST01/20260101/us-east-1/personalize/aws4_request, ", with: "") },
+            transform: { v in
+                v.replacingOccurrences(
+                    of: "Credential=AKIAPERSIMMONTEST01/20260101/us-east-1/personalize/aws4_request, ", with: "")
+            },
             message: "Authorization header requires 'Credential' parameter."
         ),
         MalformedCase(
             label: "missing SignedHeaders",
-            transform: { v in v.replacingOccurrences(of: "SignedHeaders=content-type;host;x-amz-date;x-amz-target, ", with: "") },
+            transform: { v in
+                v.replacingOccurrences(of: "SignedHeaders=content-type;host;x-amz-date;x-amz-target, ", with: "")
+            },
             message: "Authorization header requires 'SignedHeaders' parameter."
         ),
         MalformedCase(
             label: "only the algorithm",
             transform: { _ in "AWS4-HMAC-SHA256" },
-            message: "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter."
+            message:
+                "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter."
         ),
         MalformedCase(
             label: "wrong terminator",
@@ -180,7 +203,8 @@ import Testing
         MalformedCase(
             label: "four-part credential",
             transform: { v in v.replacingOccurrences(of: "/us-east-1/", with: "/") },
-            message: "Credential must have exactly 5 slash-separated parts: '<access key ID>/<date>/<region>/<service>/aws4_request', not 'AKIAPERSIMMONTEST01/20260101/personalize/aws4_request'."
+            message:
+                "Credential must have exactly 5 slash-separated parts: '<access key ID>/<date>/<region>/<service>/aws4_request', not 'AKIAPERSIMMONTEST01/20260101/personalize/aws4_request'."
         ),
         MalformedCase(
             label: "bad scope date",
@@ -260,7 +284,9 @@ import Testing
     @Test("extra spaces around Authorization components are tolerated")
     func extraSpaces() throws {
         let request = Fixture.replacingAuthorization(Fixture.signedRequest()) { value in
-            "  " + value.replacingOccurrences(of: ", ", with: " ,   ").replacingOccurrences(of: "SHA256 ", with: "SHA256   ") + "  "
+            "  "
+                + value.replacingOccurrences(of: ", ", with: " ,   ").replacingOccurrences(
+                    of: "SHA256 ", with: "SHA256   ") + "  "
         }
         try Fixture.authenticate(request)
     }
@@ -288,18 +314,23 @@ import Testing
         missing.headers.removeAll { $0.name == "X-Amz-Date" }
         let missingError = try #require(throws: SigV4Error.self) { try verifier.parse(missing) }
         #expect(missingError.code == .incompleteSignature)
-        #expect(missingError.message == "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+        #expect(
+            missingError.message
+                == "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
 
         var malformed = Fixture.signedRequest()
         malformed.headers[malformed.headers.firstIndex { $0.name == "X-Amz-Date" }!].value = "2026-01-01T12:00:00Z"
         let malformedError = try #require(throws: SigV4Error.self) { try verifier.parse(malformed) }
         #expect(malformedError.code == .incompleteSignature)
-        #expect(malformedError.message.hasPrefix("Date must be in ISO-8601 'basic format'. Got '2026-01-01T12:00:00Z'."))
+        #expect(
+            malformedError.message.hasPrefix("Date must be in ISO-8601 'basic format'. Got '2026-01-01T12:00:00Z'."))
     }
 
     @Test("a scope date different from X-Amz-Date is a signature mismatch with AWS's text")
     func scopeDateMismatch() throws {
-        let request = Fixture.replacingAuthorization(Fixture.signedRequest()) { $0.replacingOccurrences(of: "/20260101/", with: "/20251231/") }
+        let request = Fixture.replacingAuthorization(Fixture.signedRequest()) {
+            $0.replacingOccurrences(of: "/20260101/", with: "/20251231/")
+        }
         let error = try #require(throws: SigV4Error.self) { try verifier.parse(request) }
         #expect(error.code == .invalidSignature)
         #expect(
@@ -318,7 +349,9 @@ import Testing
 
     @Test("a Date header (botocore's form when the caller set one) is accepted instead of X-Amz-Date")
     func httpDateHeader() throws {
-        let headers: [(name: String, value: String)] = [("Host", Fixture.host), ("Date", "Thu, 01 Jan 2026 12:00:00 -0000")]
+        let headers: [(name: String, value: String)] = [
+            ("Host", Fixture.host), ("Date", "Thu, 01 Jan 2026 12:00:00 -0000"),
+        ]
         let canonicalRequest = try SigV4.canonicalRequest(
             method: "GET",
             path: "/",
@@ -329,15 +362,20 @@ import Testing
             pathStyle: .normalized
         )
         let scope = "20260101/us-east-1/personalize/aws4_request"
-        let stringToSign = SigV4.stringToSign(amzDate: Fixture.amzDate, credentialScope: scope, canonicalRequest: canonicalRequest)
-        let key = SigV4.signingKey(secretAccessKey: Fixture.secret, date: "20260101", region: "us-east-1", service: "personalize")
+        let stringToSign = SigV4.stringToSign(
+            amzDate: Fixture.amzDate, credentialScope: scope, canonicalRequest: canonicalRequest)
+        let key = SigV4.signingKey(
+            secretAccessKey: Fixture.secret, date: "20260101", region: "us-east-1", service: "personalize")
         let signature = SigV4.signature(signingKey: key, stringToSign: stringToSign)
         let request = SignableRequest(
             method: "GET",
             path: "/",
             query: "",
             headers: headers + [
-                ("Authorization", "AWS4-HMAC-SHA256 Credential=\(Fixture.accessKeyID)/\(scope), SignedHeaders=date;host, Signature=\(signature)")
+                (
+                    "Authorization",
+                    "AWS4-HMAC-SHA256 Credential=\(Fixture.accessKeyID)/\(scope), SignedHeaders=date;host, Signature=\(signature)"
+                )
             ],
             body: []
         )
@@ -345,7 +383,9 @@ import Testing
         #expect(auth.amzDateString == Fixture.amzDate)
 
         // The Date header must be signed when it carries the request time.
-        let unsigned = Fixture.replacingAuthorization(request) { $0.replacingOccurrences(of: "date;host", with: "host") }
+        let unsigned = Fixture.replacingAuthorization(request) {
+            $0.replacingOccurrences(of: "date;host", with: "host")
+        }
         let error = try #require(throws: SigV4Error.self) { try verifier.parse(unsigned) }
         #expect(error.code == .incompleteSignature)
     }
@@ -355,7 +395,9 @@ import Testing
     @Test("a scope for another service is rejected with AWS's text; nil accepts any service")
     func wrongService() throws {
         let request = Fixture.signedRequest(service: "iam")
-        let error = try #require(throws: SigV4Error.self) { try Fixture.authenticate(request, expectedService: "personalize") }
+        let error = try #require(throws: SigV4Error.self) {
+            try Fixture.authenticate(request, expectedService: "personalize")
+        }
         #expect(error.code == .invalidSignature)
         #expect(error.message == "Credential should be scoped to correct service: 'personalize'. ")
         let auth = try Fixture.authenticate(request, expectedService: nil)
@@ -369,8 +411,10 @@ import Testing
             region: "us-east-1",
             service: "personalize"
         )
-        let added = request.sign(method: "GET", path: "/", query: "", headers: [("Host", Fixture.host)], body: [], date: Fixture.now)
-        let signable = SignableRequest(method: "GET", path: "/", query: "", headers: [("Host", Fixture.host)] + added, body: [])
+        let added = request.sign(
+            method: "GET", path: "/", query: "", headers: [("Host", Fixture.host)], body: [], date: Fixture.now)
+        let signable = SignableRequest(
+            method: "GET", path: "/", query: "", headers: [("Host", Fixture.host)] + added, body: [])
         let error = try #require(throws: SigV4Error.self) { try Fixture.authenticate(signable) }
         #expect(error == SigV4Error.unrecognizedClient())
         #expect(error.message == "The security token included in the request is invalid.")
@@ -410,12 +454,14 @@ import Testing
         let good = Fixture.signedRequest(extraHeaders: [("x-amz-content-sha256", SigV4.hexSHA256(body))], body: body)
         try Fixture.authenticate(good)
 
-        let wrongHash = Fixture.signedRequest(extraHeaders: [("x-amz-content-sha256", SigV4.emptyPayloadHash)], body: body)
+        let wrongHash = Fixture.signedRequest(
+            extraHeaders: [("x-amz-content-sha256", SigV4.emptyPayloadHash)], body: body)
         let mismatch = try #require(throws: SigV4Error.self) { try Fixture.authenticate(wrongHash) }
         #expect(mismatch.code == .invalidSignature)
         #expect(mismatch.message == "The provided 'x-amz-content-sha256' header does not match what was computed.")
 
-        for literal in ["UNSIGNED-PAYLOAD", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"] {
+        for literal in ["UNSIGNED-PAYLOAD", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"]
+        {
             let request = Fixture.signedRequest(extraHeaders: [("x-amz-content-sha256", literal)], body: body)
             let error = try #require(throws: SigV4Error.self) { try Fixture.authenticate(request) }
             #expect(error.code == .incompleteSignature, "\(literal)")
@@ -434,14 +480,20 @@ import Testing
             try Fixture.authenticate(request, expectedService: "sts", now: Fixture.date("20260101T121501Z"))
         }
         #expect(error.code == .signatureExpired)
-        #expect(error.message == "Signature expired: 20260101T120000Z is now earlier than 20260101T120001Z (20260101T121501Z - 15 min.)")
+        #expect(
+            error.message
+                == "Signature expired: 20260101T120000Z is now earlier than 20260101T120001Z (20260101T121501Z - 15 min.)"
+        )
 
         let long = Fixture.presignedRequest(expires: 3601)
         try Fixture.authenticate(long, expectedService: "sts", now: Fixture.date("20260101T130001Z"))
         let longError = try #require(throws: SigV4Error.self) {
             try Fixture.authenticate(long, expectedService: "sts", now: Fixture.date("20260101T130002Z"))
         }
-        #expect(longError.message == "Signature expired: 20260101T120000Z is now earlier than 20260101T120001Z (20260101T130002Z - 3601 sec.)")
+        #expect(
+            longError.message
+                == "Signature expired: 20260101T120000Z is now earlier than 20260101T120001Z (20260101T130002Z - 3601 sec.)"
+        )
     }
 
     @Test("a presigned URL dated more than 15 minutes ahead is not yet current")
@@ -450,7 +502,8 @@ import Testing
         let error = try #require(throws: SigV4Error.self) { try Fixture.authenticate(request, expectedService: "sts") }
         #expect(error.code == .signatureExpired)
         #expect(error.message.hasPrefix("Signature not yet current: 20260101T121501Z"))
-        try Fixture.authenticate(Fixture.presignedRequest(date: Fixture.date("20260101T121500Z")), expectedService: "sts")
+        try Fixture.authenticate(
+            Fixture.presignedRequest(date: Fixture.date("20260101T121500Z")), expectedService: "sts")
     }
 
     @Test("a presigned URL with a session token reports it; a tampered token fails")
@@ -459,7 +512,8 @@ import Testing
         let auth = try Fixture.authenticate(request, expectedService: "sts")
         #expect(auth.securityToken == Fixture.sessionToken)
         var tampered = request
-        tampered.query = request.query.replacingOccurrences(of: "X-Amz-Security-Token=FQoG", with: "X-Amz-Security-Token=XQoG")
+        tampered.query = request.query.replacingOccurrences(
+            of: "X-Amz-Security-Token=FQoG", with: "X-Amz-Security-Token=XQoG")
         let error = try #require(throws: SigV4Error.self) { try Fixture.authenticate(tampered, expectedService: "sts") }
         #expect(error.code == .invalidSignature)
     }
@@ -474,10 +528,15 @@ import Testing
         unsigned.query = String(unsigned.query[..<unsigned.query.range(of: "&X-Amz-Signature=")!.lowerBound])
         let error = try #require(throws: SigV4Error.self) { try verifier.parse(unsigned) }
         #expect(error.code == .incompleteSignature)
-        #expect(error.message == "AWS query-string parameters must include 'X-Amz-Signature'. Re-examine the query-string parameters.")
+        #expect(
+            error.message
+                == "AWS query-string parameters must include 'X-Amz-Signature'. Re-examine the query-string parameters."
+        )
     }
 
-    @Test("X-Amz-Expires outside 1...604800 or not a number is incomplete", arguments: ["0", "604801", "-5", "1e3", "", "99999999999999999999"])
+    @Test(
+        "X-Amz-Expires outside 1...604800 or not a number is incomplete",
+        arguments: ["0", "604801", "-5", "1e3", "", "99999999999999999999"])
     func presignedBadExpires(_ expires: String) throws {
         var request = Fixture.presignedRequest()
         request.query = request.query.replacingOccurrences(of: "X-Amz-Expires=900", with: "X-Amz-Expires=\(expires)")
@@ -495,7 +554,10 @@ import Testing
         var noAlgorithm = Fixture.presignedRequest()
         noAlgorithm.query = noAlgorithm.query.replacingOccurrences(of: "X-Amz-Algorithm=AWS4-HMAC-SHA256&", with: "")
         let error = try #require(throws: SigV4Error.self) { try verifier.parse(noAlgorithm) }
-        #expect(error.message == "AWS query-string parameters must include 'X-Amz-Algorithm'. Re-examine the query-string parameters.")
+        #expect(
+            error.message
+                == "AWS query-string parameters must include 'X-Amz-Algorithm'. Re-examine the query-string parameters."
+        )
     }
 
     @Test("the 7-day maximum X-Amz-Expires is accepted")
@@ -514,5 +576,21 @@ import Testing
         #expect(a != SigV4Error(.incompleteSignature, "m"))
         #expect(SigV4Error.expiredToken().code == .expiredToken)
         #expect(SigV4Error.expiredToken().message == "The security token included in the request is expired")
+    }
+
+    @Test("error codes map to AWS's Query and JSON error names")
+    func errorNames() {
+        let expected: [(SigV4Error.Code, String, String)] = [
+            (.incompleteSignature, "IncompleteSignature", "IncompleteSignatureException"),
+            (.missingAuthenticationToken, "MissingAuthenticationToken", "MissingAuthenticationTokenException"),
+            (.invalidSignature, "SignatureDoesNotMatch", "InvalidSignatureException"),
+            (.signatureExpired, "SignatureDoesNotMatch", "InvalidSignatureException"),
+            (.unrecognizedClient, "InvalidClientTokenId", "UnrecognizedClientException"),
+            (.expiredToken, "ExpiredToken", "ExpiredTokenException"),
+        ]
+        for (code, query, json) in expected {
+            #expect(code.queryErrorCode == query)
+            #expect(code.jsonErrorType == json)
+        }
     }
 }

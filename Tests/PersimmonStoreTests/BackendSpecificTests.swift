@@ -17,7 +17,8 @@ struct SQLiteStorageTests {
                 try await first.migrate()
                 try await first.insert(record)
                 try await first.putTags(account: account, arn: record.arn, [(key: "team", value: "recs")])
-                try await first.enqueue(account: account, kind: jobKind, resourceARN: record.arn, payload: "{}", runAfter: 0, now: 1)
+                try await first.enqueue(
+                    account: account, kind: jobKind, resourceARN: record.arn, payload: "{}", runAfter: 0, now: 1)
             }
 
             let second = try SQLiteStorage(path: path)
@@ -40,7 +41,8 @@ struct SQLiteStorageTests {
             async let second: Void = two.migrate()
             _ = try await (first, second)
             let versions = try await one.read("SELECT version FROM schema_migrations ORDER BY version")
-            #expect(try versions.map { try $0.int64("version") } == Migration.all(for: .sqlite).map { Int64($0.version) })
+            #expect(
+                try versions.map { try $0.int64("version") } == Migration.all(for: .sqlite).map { Int64($0.version) })
             try await one.close()
             try await two.close()
         }
@@ -87,7 +89,9 @@ struct PostgresStorageTests {
                         try await one.migrate()
                     }
                     let versions = try await one.read("SELECT version FROM schema_migrations ORDER BY version")
-                    #expect(try versions.map { try $0.int64("version") } == Migration.all(for: .postgres).map { Int64($0.version) })
+                    #expect(
+                        try versions.map { try $0.int64("version") }
+                            == Migration.all(for: .postgres).map { Int64($0.version) })
                     let tables = try await one.read(
                         "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = \(schema)"
                     )

@@ -13,7 +13,8 @@ struct EmbeddedMigrationTests {
     @Test("match the files in migrations/ byte for byte", arguments: SQLDialect.allCases)
     func embeddedCopyMatchesFolder(dialect: SQLDialect) throws {
         let folder = Self.migrationsFolder.appendingPathComponent(dialect.rawValue)
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }
+            .sorted()
         let onDisk = try names.map { name in
             let parts = name.dropLast(4).split(separator: "_", maxSplits: 1)
             let version = try #require(Int(parts[0]), "\(name) does not start with a version number")
@@ -60,7 +61,8 @@ struct SQLStatementTests {
     func placeholders() {
         let account = "123456789012"
         let statuses = ["ACTIVE", "CREATE PENDING"]
-        var statement: SQLStatement = "SELECT arn FROM resources WHERE account_id = \(account) AND status IN (\(list: statuses))"
+        var statement: SQLStatement =
+            "SELECT arn FROM resources WHERE account_id = \(account) AND status IN (\(list: statuses))"
         statement.append(" AND created_at < \(Int64(5)) LIMIT \(10)")
         #expect(
             statement.sql(for: .postgres)
@@ -70,13 +72,15 @@ struct SQLStatementTests {
             statement.sql(for: .sqlite)
                 == "SELECT arn FROM resources WHERE account_id = ?1 AND status IN (?2, ?3) AND created_at < ?4 LIMIT ?5"
         )
-        #expect(statement.values == [.text(account), .text("ACTIVE"), .text("CREATE PENDING"), .integer(5), .integer(10)])
+        #expect(
+            statement.values == [.text(account), .text("ACTIVE"), .text("CREATE PENDING"), .integer(5), .integer(10)])
     }
 
     @Test("interpolated text is bound, never spliced into the SQL")
     func injection() {
         let hostile = "x'; DROP TABLE resources; --"
-        let statement: SQLStatement = "SELECT 1 FROM resources WHERE arn = \(hostile) AND parent_arn = \(nil as String?)"
+        let statement: SQLStatement =
+            "SELECT 1 FROM resources WHERE arn = \(hostile) AND parent_arn = \(nil as String?)"
         #expect(statement.sql(for: .postgres) == "SELECT 1 FROM resources WHERE arn = $1 AND parent_arn = $2")
         #expect(statement.values == [.text(hostile), .null])
     }
@@ -93,7 +97,8 @@ struct SQLStatementTests {
 struct PostgresURLTests {
     @Test("parses a TCP URL with credentials, port and database")
     func tcp() throws {
-        let configuration = try PostgresStorage.configuration(url: "postgres://alice:s%40cret@db.example.com:6543/persimmon")
+        let configuration = try PostgresStorage.configuration(
+            url: "postgres://alice:s%40cret@db.example.com:6543/persimmon")
         #expect(configuration.host == "db.example.com")
         #expect(configuration.port == 6543)
         #expect(configuration.unixSocketPath == nil)
@@ -112,7 +117,9 @@ struct PostgresURLTests {
         #expect(try PostgresStorage.configuration(url: "postgres://bob@[::1]:5433").host == "::1")
         #expect(try PostgresStorage.configuration(url: "postgres://bob@[::1]:5433").database == nil)
         for mode in ["prefer", "require", "verify-ca", "verify-full"] {
-            #expect(try PostgresStorage.configuration(url: "postgres://bob@localhost/app?sslmode=\(mode)").host == "localhost")
+            #expect(
+                try PostgresStorage.configuration(url: "postgres://bob@localhost/app?sslmode=\(mode)").host
+                    == "localhost")
         }
     }
 
@@ -137,7 +144,8 @@ struct PostgresURLTests {
         "refuses malformed URLs without echoing the password",
         arguments: [
             "mysql://u:hunter2@h/d", "postgres://h/d", "postgres://u:hunter2@/d", "postgres://u:hunter2@h:99999/d",
-            "postgres://u:hunter2@h/d?sslmode=sometimes", "postgres://u:hunter2@h/d?colour=red", "postgres://u:hunter2@[::1/d",
+            "postgres://u:hunter2@h/d?sslmode=sometimes", "postgres://u:hunter2@h/d?colour=red",
+            "postgres://u:hunter2@[::1/d",
             "postgres://u:hunter2@h/d%zz",
         ]
     )

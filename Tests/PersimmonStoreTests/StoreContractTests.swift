@@ -113,13 +113,15 @@ struct StoreContractTests {
             try await store.insert(datasetGroup(randomAccount(), "Alpha0"))
 
             let expected = records.sorted {
-                $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.arn.utf8.lexicographicallyPrecedes($1.arn.utf8)
+                $0.createdAt != $1.createdAt
+                    ? $0.createdAt > $1.createdAt : $0.arn.utf8.lexicographicallyPrecedes($1.arn.utf8)
             }
             var seen: [ResourceRecord] = []
             var cursor: ListCursor?
             var pages = 0
             while true {
-                let page = try await store.list(account: account, ResourceQuery(kind: .datasetGroup, after: cursor, limit: 7))
+                let page = try await store.list(
+                    account: account, ResourceQuery(kind: .datasetGroup, after: cursor, limit: 7))
                 if page.isEmpty { break }
                 #expect(page.count <= 7)
                 seen += page
@@ -146,11 +148,13 @@ struct StoreContractTests {
             try await store.insert(movies)
             try await store.insert(books)
             let interactions = dataset(account, group: "movies", type: "INTERACTIONS", createdAt: baseTime + 1)
-            let items = dataset(account, group: "movies", type: "ITEMS", createdAt: baseTime + 2, status: "CREATE FAILED")
+            let items = dataset(
+                account, group: "movies", type: "ITEMS", createdAt: baseTime + 2, status: "CREATE FAILED")
             let bookInteractions = dataset(account, group: "books", type: "INTERACTIONS", createdAt: baseTime + 3)
             for record in [interactions, items, bookInteractions] { try await store.insert(record) }
 
-            let underMovies = try await store.list(account: account, ResourceQuery(kind: .dataset, parentARN: movies.arn))
+            let underMovies = try await store.list(
+                account: account, ResourceQuery(kind: .dataset, parentARN: movies.arn))
             #expect(underMovies == [items, interactions])
             let underBooks = try await store.list(account: account, ResourceQuery(kind: .dataset, parentARN: books.arn))
             #expect(underBooks == [bookInteractions])
@@ -162,7 +166,8 @@ struct StoreContractTests {
                 ResourceQuery(kind: .dataset, parentARN: movies.arn, statuses: ["ACTIVE", "CREATE FAILED"])
             )
             #expect(activeUnderMovies == [items, interactions])
-            let pending = try await store.list(account: account, ResourceQuery(kind: .datasetGroup, statuses: ["CREATE PENDING"]))
+            let pending = try await store.list(
+                account: account, ResourceQuery(kind: .datasetGroup, statuses: ["CREATE PENDING"]))
             #expect(pending == [books])
             #expect(try await store.list(account: account, ResourceQuery(kind: .dataset, statuses: [])).isEmpty)
         }
@@ -197,7 +202,8 @@ struct StoreContractTests {
             try await store.insert(record)
             try await store.putTags(account: alice, arn: record.arn, [(key: "owner", value: "alice")])
             let kind = randomJobKind()
-            try await store.enqueue(account: alice, kind: kind, resourceARN: record.arn, payload: "{}", runAfter: 0, now: 0)
+            try await store.enqueue(
+                account: alice, kind: kind, resourceARN: record.arn, payload: "{}", runAfter: 0, now: 0)
 
             #expect(try await store.get(account: bob, arn: record.arn) == nil)
             #expect(try await store.list(account: bob, ResourceQuery(kind: .datasetGroup)).isEmpty)
@@ -264,7 +270,8 @@ struct StoreContractTests {
             let ids = ["001", "002", "003"].map { AccountID(prefix + $0) }
             for (offset, id) in ids.reversed().enumerated() {
                 try await store.insertAccount(
-                    AccountRecord(id: id, name: "tenant \(id)", email: nil, status: .active, createdAt: baseTime + Int64(offset))
+                    AccountRecord(
+                        id: id, name: "tenant \(id)", email: nil, status: .active, createdAt: baseTime + Int64(offset))
                 )
             }
             let first = try #require(try await store.account(ids[0]))
@@ -358,7 +365,8 @@ struct StoreContractTests {
             let kind = randomJobKind()
             let arn = datasetGroupARN(account, "movies")
             let id = try await store.enqueue(
-                account: account, kind: kind, resourceARN: arn, payload: #"{"step":1}"#, runAfter: baseTime, now: baseTime
+                account: account, kind: kind, resourceARN: arn, payload: #"{"step":1}"#, runAfter: baseTime,
+                now: baseTime
             )
             let queued = try #require(try await store.job(id: id))
             #expect(
@@ -370,11 +378,15 @@ struct StoreContractTests {
                     )
             )
 
-            #expect(try await store.claimNext(kinds: [randomJobKind()], workerID: "w1", leaseUntil: baseTime + 60, now: baseTime) == nil)
-            #expect(try await store.claimNext(kinds: [], workerID: "w1", leaseUntil: baseTime + 60, now: baseTime) == nil)
+            #expect(
+                try await store.claimNext(
+                    kinds: [randomJobKind()], workerID: "w1", leaseUntil: baseTime + 60, now: baseTime) == nil)
+            #expect(
+                try await store.claimNext(kinds: [], workerID: "w1", leaseUntil: baseTime + 60, now: baseTime) == nil)
 
             let claimed = try #require(
-                try await store.claimNext(kinds: ["other", kind], workerID: "w1", leaseUntil: baseTime + 60, now: baseTime + 1)
+                try await store.claimNext(
+                    kinds: ["other", kind], workerID: "w1", leaseUntil: baseTime + 60, now: baseTime + 1)
             )
             #expect(claimed.id == id)
             #expect(claimed.state == .running)
@@ -384,23 +396,34 @@ struct StoreContractTests {
             #expect(claimed.updatedAt == baseTime + 1)
             #expect(try await store.job(id: id) == claimed)
 
-            #expect(try await store.heartbeat(jobID: id, workerID: "w1", leaseUntil: baseTime + 120, now: baseTime + 30))
+            #expect(
+                try await store.heartbeat(jobID: id, workerID: "w1", leaseUntil: baseTime + 120, now: baseTime + 30))
             #expect(try await store.job(id: id)?.leaseUntil == baseTime + 120)
-            #expect(try await store.heartbeat(jobID: id, workerID: "w2", leaseUntil: baseTime + 999, now: baseTime + 31) == false)
-            #expect(try await store.finish(jobID: id, workerID: "w2", state: .succeeded, error: nil, now: baseTime + 32) == false)
+            #expect(
+                try await store.heartbeat(jobID: id, workerID: "w2", leaseUntil: baseTime + 999, now: baseTime + 31)
+                    == false)
+            #expect(
+                try await store.finish(jobID: id, workerID: "w2", state: .succeeded, error: nil, now: baseTime + 32)
+                    == false)
 
-            #expect(try await store.finish(jobID: id, workerID: "w1", state: .succeeded, error: nil, now: baseTime + 40))
+            #expect(
+                try await store.finish(jobID: id, workerID: "w1", state: .succeeded, error: nil, now: baseTime + 40))
             let finished = try #require(try await store.job(id: id))
             #expect(finished.state == .succeeded)
             #expect(finished.leaseOwner == nil)
             #expect(finished.leaseUntil == nil)
             #expect(finished.attempts == 1)
             #expect(finished.updatedAt == baseTime + 40)
-            #expect(try await store.finish(jobID: id, workerID: "w1", state: .failed, error: "late", now: baseTime + 41) == false)
-            #expect(try await store.heartbeat(jobID: id, workerID: "w1", leaseUntil: baseTime + 500, now: baseTime + 42) == false)
+            #expect(
+                try await store.finish(jobID: id, workerID: "w1", state: .failed, error: "late", now: baseTime + 41)
+                    == false)
+            #expect(
+                try await store.heartbeat(jobID: id, workerID: "w1", leaseUntil: baseTime + 500, now: baseTime + 42)
+                    == false)
             #expect(try await store.job(id: id + 1_000_000) == nil)
 
-            let second = try await store.enqueue(account: account, kind: kind, resourceARN: arn, payload: "{}", runAfter: 0, now: baseTime + 50)
+            let second = try await store.enqueue(
+                account: account, kind: kind, resourceARN: arn, payload: "{}", runAfter: 0, now: baseTime + 50)
             #expect(second > id)
             #expect(try await store.jobs(account: account, resourceARN: arn).map(\.id) == [second, id])
             #expect(try await store.jobs(account: account, resourceARN: arn + "x").isEmpty)
@@ -417,15 +440,23 @@ struct StoreContractTests {
         try await backend.withStorage { store in
             let account = randomAccount()
             let kind = randomJobKind()
-            let later = try await store.enqueue(account: account, kind: kind, resourceARN: "a", payload: "{}", runAfter: baseTime + 1000, now: baseTime)
-            let first = try await store.enqueue(account: account, kind: kind, resourceARN: "b", payload: "{}", runAfter: baseTime, now: baseTime)
-            let second = try await store.enqueue(account: account, kind: kind, resourceARN: "c", payload: "{}", runAfter: baseTime, now: baseTime)
+            let later = try await store.enqueue(
+                account: account, kind: kind, resourceARN: "a", payload: "{}", runAfter: baseTime + 1000, now: baseTime)
+            let first = try await store.enqueue(
+                account: account, kind: kind, resourceARN: "b", payload: "{}", runAfter: baseTime, now: baseTime)
+            let second = try await store.enqueue(
+                account: account, kind: kind, resourceARN: "c", payload: "{}", runAfter: baseTime, now: baseTime)
 
             let lease = baseTime + 10_000
-            #expect(try await store.claimNext(kinds: [kind], workerID: "w", leaseUntil: lease, now: baseTime)?.id == first)
-            #expect(try await store.claimNext(kinds: [kind], workerID: "w", leaseUntil: lease, now: baseTime)?.id == second)
-            #expect(try await store.claimNext(kinds: [kind], workerID: "w", leaseUntil: lease, now: baseTime + 999) == nil)
-            #expect(try await store.claimNext(kinds: [kind], workerID: "w", leaseUntil: baseTime + 2000, now: baseTime + 1000)?.id == later)
+            #expect(
+                try await store.claimNext(kinds: [kind], workerID: "w", leaseUntil: lease, now: baseTime)?.id == first)
+            #expect(
+                try await store.claimNext(kinds: [kind], workerID: "w", leaseUntil: lease, now: baseTime)?.id == second)
+            #expect(
+                try await store.claimNext(kinds: [kind], workerID: "w", leaseUntil: lease, now: baseTime + 999) == nil)
+            #expect(
+                try await store.claimNext(
+                    kinds: [kind], workerID: "w", leaseUntil: baseTime + 2000, now: baseTime + 1000)?.id == later)
         }
     }
 
@@ -433,11 +464,18 @@ struct StoreContractTests {
     func leasedJobIsExclusive(backend: Backend) async throws {
         try await backend.withStorage { store in
             let kind = randomJobKind()
-            let id = try await store.enqueue(account: randomAccount(), kind: kind, resourceARN: "arn", payload: "{}", runAfter: 0, now: baseTime)
-            #expect(try await store.claimNext(kinds: [kind], workerID: "w1", leaseUntil: baseTime + 60, now: baseTime)?.id == id)
-            #expect(try await store.claimNext(kinds: [kind], workerID: "w2", leaseUntil: baseTime + 60, now: baseTime + 1) == nil)
+            let id = try await store.enqueue(
+                account: randomAccount(), kind: kind, resourceARN: "arn", payload: "{}", runAfter: 0, now: baseTime)
+            #expect(
+                try await store.claimNext(kinds: [kind], workerID: "w1", leaseUntil: baseTime + 60, now: baseTime)?.id
+                    == id)
+            #expect(
+                try await store.claimNext(kinds: [kind], workerID: "w2", leaseUntil: baseTime + 60, now: baseTime + 1)
+                    == nil)
             // The lease is good up to and including leaseUntil.
-            #expect(try await store.claimNext(kinds: [kind], workerID: "w2", leaseUntil: baseTime + 120, now: baseTime + 60) == nil)
+            #expect(
+                try await store.claimNext(kinds: [kind], workerID: "w2", leaseUntil: baseTime + 120, now: baseTime + 60)
+                    == nil)
             #expect(try await store.job(id: id)?.leaseOwner == "w1")
         }
     }
@@ -446,8 +484,10 @@ struct StoreContractTests {
     func expiredLeaseIsReclaimed(backend: Backend) async throws {
         try await backend.withStorage { store in
             let kind = randomJobKind()
-            let id = try await store.enqueue(account: randomAccount(), kind: kind, resourceARN: "arn", payload: "{}", runAfter: 0, now: baseTime)
-            _ = try #require(try await store.claimNext(kinds: [kind], workerID: "w1", leaseUntil: baseTime + 10, now: baseTime))
+            let id = try await store.enqueue(
+                account: randomAccount(), kind: kind, resourceARN: "arn", payload: "{}", runAfter: 0, now: baseTime)
+            _ = try #require(
+                try await store.claimNext(kinds: [kind], workerID: "w1", leaseUntil: baseTime + 10, now: baseTime))
 
             let reclaimed = try #require(
                 try await store.claimNext(kinds: [kind], workerID: "w2", leaseUntil: baseTime + 100, now: baseTime + 11)
@@ -458,9 +498,15 @@ struct StoreContractTests {
             #expect(reclaimed.leaseUntil == baseTime + 100)
 
             // The first worker has lost the job.
-            #expect(try await store.heartbeat(jobID: id, workerID: "w1", leaseUntil: baseTime + 200, now: baseTime + 12) == false)
-            #expect(try await store.finish(jobID: id, workerID: "w1", state: .succeeded, error: nil, now: baseTime + 12) == false)
-            #expect(try await store.release(jobID: id, workerID: "w1", runAfter: 0, error: nil, now: baseTime + 12) == false)
+            #expect(
+                try await store.heartbeat(jobID: id, workerID: "w1", leaseUntil: baseTime + 200, now: baseTime + 12)
+                    == false)
+            #expect(
+                try await store.finish(jobID: id, workerID: "w1", state: .succeeded, error: nil, now: baseTime + 12)
+                    == false)
+            #expect(
+                try await store.release(jobID: id, workerID: "w1", runAfter: 0, error: nil, now: baseTime + 12) == false
+            )
             #expect(try await store.job(id: id)?.leaseOwner == "w2")
         }
     }
@@ -469,9 +515,13 @@ struct StoreContractTests {
     func releasedJobIsRequeued(backend: Backend) async throws {
         try await backend.withStorage { store in
             let kind = randomJobKind()
-            let id = try await store.enqueue(account: randomAccount(), kind: kind, resourceARN: "arn", payload: "{}", runAfter: 0, now: baseTime)
-            _ = try #require(try await store.claimNext(kinds: [kind], workerID: "w1", leaseUntil: baseTime + 60, now: baseTime))
-            #expect(try await store.release(jobID: id, workerID: "w1", runAfter: baseTime + 30, error: "throttled", now: baseTime + 5))
+            let id = try await store.enqueue(
+                account: randomAccount(), kind: kind, resourceARN: "arn", payload: "{}", runAfter: 0, now: baseTime)
+            _ = try #require(
+                try await store.claimNext(kinds: [kind], workerID: "w1", leaseUntil: baseTime + 60, now: baseTime))
+            #expect(
+                try await store.release(
+                    jobID: id, workerID: "w1", runAfter: baseTime + 30, error: "throttled", now: baseTime + 5))
 
             let released = try #require(try await store.job(id: id))
             #expect(released.state == .queued)
@@ -480,12 +530,18 @@ struct StoreContractTests {
             #expect(released.leaseOwner == nil)
             #expect(released.leaseUntil == nil)
             #expect(released.attempts == 1)
-            #expect(try await store.release(jobID: id, workerID: "w1", runAfter: 0, error: nil, now: baseTime + 6) == false)
+            #expect(
+                try await store.release(jobID: id, workerID: "w1", runAfter: 0, error: nil, now: baseTime + 6) == false)
 
-            #expect(try await store.claimNext(kinds: [kind], workerID: "w2", leaseUntil: baseTime + 90, now: baseTime + 29) == nil)
-            let again = try #require(try await store.claimNext(kinds: [kind], workerID: "w2", leaseUntil: baseTime + 90, now: baseTime + 30))
+            #expect(
+                try await store.claimNext(kinds: [kind], workerID: "w2", leaseUntil: baseTime + 90, now: baseTime + 29)
+                    == nil)
+            let again = try #require(
+                try await store.claimNext(kinds: [kind], workerID: "w2", leaseUntil: baseTime + 90, now: baseTime + 30))
             #expect(again.attempts == 2)
-            #expect(try await store.finish(jobID: id, workerID: "w2", state: .failed, error: "bad input", now: baseTime + 40))
+            #expect(
+                try await store.finish(
+                    jobID: id, workerID: "w2", state: .failed, error: "bad input", now: baseTime + 40))
             #expect(try await store.job(id: id)?.lastError == "bad input")
             #expect(try await store.job(id: id)?.state == .failed)
         }
@@ -496,12 +552,16 @@ struct StoreContractTests {
         try await backend.withStorage { store in
             let kind = randomJobKind()
             for state in [JobRecord.State.succeeded, .failed] {
-                let id = try await store.enqueue(account: randomAccount(), kind: kind, resourceARN: "arn", payload: "{}", runAfter: 0, now: baseTime)
-                _ = try #require(try await store.claimNext(kinds: [kind], workerID: "w1", leaseUntil: baseTime + 10, now: baseTime))
+                let id = try await store.enqueue(
+                    account: randomAccount(), kind: kind, resourceARN: "arn", payload: "{}", runAfter: 0, now: baseTime)
+                _ = try #require(
+                    try await store.claimNext(kinds: [kind], workerID: "w1", leaseUntil: baseTime + 10, now: baseTime))
                 #expect(try await store.finish(jobID: id, workerID: "w1", state: state, error: nil, now: baseTime + 1))
             }
             // Long after any lease would have expired.
-            #expect(try await store.claimNext(kinds: [kind], workerID: "w2", leaseUntil: .max, now: baseTime + 1_000_000) == nil)
+            #expect(
+                try await store.claimNext(kinds: [kind], workerID: "w2", leaseUntil: .max, now: baseTime + 1_000_000)
+                    == nil)
         }
     }
 
@@ -513,7 +573,9 @@ struct StoreContractTests {
             var enqueued: Set<Int64> = []
             for index in 0..<20 {
                 enqueued.insert(
-                    try await store.enqueue(account: account, kind: kind, resourceARN: "arn-\(index)", payload: "{}", runAfter: 0, now: baseTime)
+                    try await store.enqueue(
+                        account: account, kind: kind, resourceARN: "arn-\(index)", payload: "{}", runAfter: 0,
+                        now: baseTime)
                 )
             }
             let claims = try await withThrowingTaskGroup(of: [(Int64, String)].self) { group in

@@ -43,6 +43,7 @@ TESTS_DIR = os.path.join(REPO_ROOT, "Tests", "PersimmonAPIModelTests")
 GENERATOR_PATH = "ops/codegen/generate_api.py"
 
 LINE_LIMIT = 120
+COLLECT_SIGNATURE = "package func collectViolations(at path: String, into violations: inout ValidationViolations)"
 
 
 @dataclass
@@ -80,7 +81,9 @@ SWIFT_KEYWORDS = {
 }
 
 # Type names a generated type must not take: the standard library, Foundation, Swift Testing and this module's own
-# hand-written and generated names. A clashing shape gets the service prefix.
+# hand-written and generated names. A clashing shape gets the service prefix. `Tag` is deliberately absent: it is the
+# wire name handlers use, and Swift Testing's `Tag` only meets it in test files (write `PersimmonAPIModel.Tag` there if
+# the compiler finds it ambiguous).
 RESERVED_TYPE_NAMES = {
     "Any", "AnyObject", "Array", "Bool", "Character", "Codable", "Data", "Date", "Decimal", "Decoder", "Dictionary",
     "Double", "Duration", "Encoder", "Equatable", "Error", "Float", "Hashable", "Int", "Locale", "Mutex", "Never",
@@ -237,11 +240,21 @@ def local_names(members: list[Member], *bases: str) -> dict[str, str]:
     return names
 
 
+def swift_block(text: str, indent: str = "") -> list[str]:
+    """The lines of a triple-quoted block of Swift, dedented then indented by `indent` (outer blank lines dropped)."""
+    return [indent + line if line else line for line in textwrap.dedent(text).strip("\n").split("\n")]
+
+
 def format_number(value: float | int) -> str:
+    """A Swift numeric literal; long integers are grouped by thousands as swift-format's GroupNumericLiterals asks."""
     if isinstance(value, bool):
         fail("boolean bound")
     if isinstance(value, int) or float(value).is_integer():
-        return f"{int(value)}"
+        number = int(value)
+        digits = str(abs(number))
+        if len(digits) > 6:
+            digits = f"{abs(number):_}"
+        return ("-" if number < 0 else "") + digits
     return repr(float(value))
 
 
@@ -418,9 +431,9 @@ def rule_expression(service: Service, shape_name: str) -> str | None:
     args: list[str] = []
     if kind == "string":
         if "min" in shape:
-            args.append(f"min: {int(shape['min'])}")
+            args.append(f"min: {format_number(int(shape['min']))}")
         if "max" in shape:
-            args.append(f"max: {int(shape['max'])}")
+            args.append(f"max: {format_number(int(shape['max']))}")
         if "pattern" in shape:
             args.append(f"pattern: {swift_string(shape['pattern'])}")
         if "enum" in shape:
@@ -434,9 +447,9 @@ def rule_expression(service: Service, shape_name: str) -> str | None:
         factory = "number"
     elif kind == "list":
         if "min" in shape:
-            args.append(f"min: {int(shape['min'])}")
+            args.append(f"min: {format_number(int(shape['min']))}")
         if "max" in shape:
-            args.append(f"max: {int(shape['max'])}")
+            args.append(f"max: {format_number(int(shape['max']))}")
         element = shape["member"]["shape"]
         element_kind = service.shapes[element]["type"]
         check(element_kind != "list" and element_kind != "map", f"{shape_name}: lists of collections are not handled")
@@ -447,9 +460,9 @@ def rule_expression(service: Service, shape_name: str) -> str | None:
         factory = "list"
     elif kind == "map":
         if "min" in shape:
-            args.append(f"min: {int(shape['min'])}")
+            args.append(f"min: {format_number(int(shape['min']))}")
         if "max" in shape:
-            args.append(f"max: {int(shape['max'])}")
+            args.append(f"max: {format_number(int(shape['max']))}")
         value = shape["value"]["shape"]
         value_kind = service.shapes[value]["type"]
         check(value_kind != "structure", f"{shape_name}: maps of structures are not handled")
@@ -524,22 +537,21 @@ def member_kind(service: Service, member: Member) -> str:
 
 def member_check(
     service: Service, member: Member, path: str = "path", violations: str = "violations"
-) -> str | None:
-    """The statement validating one member inside `collectMemberViolations`, or None."""
+) -> tuple[str, list[str]] | None:
+    """The call validating one member inside `collectMemberViolations` as (callee, arguments), or None."""
     kind = member_kind(service, member)
-    name = escape_identifier(member.name)
-    label = swift_string(member.name)
-    required = ", required: true" if member.required else ""
+    args = [escape_identifier(member.name), swift_string(member.name), f"at: {path}"]
+    if member.required:
+        args.append("required: true")
     if kind == "shape":
-        return f"{violations}.checkShape({name}, {label}, at: {path}{required})"
+        return f"{violations}.checkShape", args
     rule = rule_name(service, member.shape)
     if kind == "shapes":
-        rule_arg = f", rule: {rule}" if rule else ""
-        return f"{violations}.checkShapes({name}, {label}, at: {path}{required}{rule_arg})"
+        return f"{violations}.checkShapes", args + ([f"rule: {rule}"] if rule else [])
     if rule:
-        return f"{violations}.check({name}, {label}, at: {path}{required}, rule: {rule})"
+        return f"{violations}.check", args + [f"rule: {rule}"]
     if member.required:
-        return f"{violations}.require({name}, {label}, at: {path})"
+        return f"{violations}.require", args[:3]
     return None
 
 
@@ -625,7 +637,8 @@ def emit_struct(service: Service, shape_name: str) -> list[str]:
         for member in members:
             name = escape_identifier(member.name)
             type_name = swift_type(service, member.shape)
-            lines.append(f"        self.{name} = try {container}.decodeIfPresent({type_name}.self, forKey: .{name})")
+            call_args = [f"{type_name}.self", f"forKey: .{name}"]
+            lines.extend(signature_lines("        ", f"self.{name} = try {container}.decodeIfPresent", call_args, ""))
         lines.append("    }")
         lines.append("}")
         return lines
@@ -634,15 +647,8 @@ def emit_struct(service: Service, shape_name: str) -> list[str]:
     for member in members:
         name = escape_identifier(member.name)
         type_name = swift_type(service, member.shape)
-        statement = f"        let {name} = try {container}.decodeMember({type_name}.self, forKey: .{name}, state: &{state})"
-        if len(statement) > LINE_LIMIT:
-            lines.append(f"        let {name} = try {container}.decodeMember(")
-            lines.append(f"            {type_name}.self,")
-            lines.append(f"            forKey: .{name},")
-            lines.append(f"            state: &{state}")
-            lines.append("        )")
-        else:
-            lines.append(statement)
+        call_args = [f"{type_name}.self", f"forKey: .{name}", f"state: &{state}"]
+        lines.extend(signature_lines("        ", f"let {name} = try {container}.decodeMember", call_args, ""))
     bindings = [f"let {escape_identifier(m.name)}" for m in members if m.required]
     guard = ", ".join(bindings + [f"{state}.isComplete"])
     lines.append(f"        guard {guard} else {{")
@@ -673,7 +679,9 @@ def emit_shapes_file(service: Service) -> str:
     )
     lines.append(f"/// The errors the {spec.model_name} model declares, by wire code (`__type`).")
     lines.append(f"package enum {spec.errors_enum} {{")
-    lines.append("    /// The HTTP status of each modelled error (`error.httpStatusCode`, 400 when the model gives none).")
+    lines.append(
+        "    /// The HTTP status of each modelled error (`error.httpStatusCode`, 400 when the model gives none)."
+    )
     lines.append("    package static let httpStatus: [String: Int] = [")
     for name, status in errors:
         lines.append(f"        {swift_string(name)}: {status},")
@@ -701,28 +709,34 @@ def emit_validation_file(service: Service) -> str:
         body.append("")
         body.append(f"extension {swift_name}: APIShape {{")
         if not checked:
-            body.append("    package func collectViolations(at path: String, into violations: inout ValidationViolations) {}")
+            body.append(f"    {COLLECT_SIGNATURE} {{}}")
             body.append("}")
             continue
-        body.append("    package func collectViolations(at path: String, into violations: inout ValidationViolations) {")
+        body.append(f"    {COLLECT_SIGNATURE} {{")
         args = [f"{escape_identifier(m.name)}: self.{escape_identifier(m.name)}" for m, _ in checked]
         args += ["at: path", "into: &violations"]
         body.extend(signature_lines("        ", "Self.collectMemberViolations", args, ""))
         body.append("    }")
         body.append("")
-        body.append("    /// Checks members one by one; `nil` stands for a member that is absent (or failed to decode).")
+        body.append(
+            "    /// Checks members one by one; `nil` stands for a member that is absent (or failed to decode)."
+        )
         local = local_names(members, "path", "violations")
         params = [f"{escape_identifier(m.name)}: {swift_type(service, m.shape)}?" for m, _ in checked]
         params += [f"at {local['path']}: String", f"into {local['violations']}: inout ValidationViolations"]
         body.extend(signature_lines("    ", "static func collectMemberViolations", params, " {"))
         for member, _ in checked:
-            body.append(f"        {member_check(service, member, local['path'], local['violations'])}")
+            callee, call_args = member_check(service, member, local["path"], local["violations"])
+            body.extend(signature_lines("        ", callee, call_args, ""))
         body.append("    }")
         body.append("}")
 
     # Rules are emitted after the walk above has named every one that is used.
     rules: list[str] = []
-    rules.append(f"/// The constraints of {spec.model_name}'s shapes, one rule per constrained string, number, list or map shape.")
+    rules.append(
+        f"/// The constraints of {spec.model_name}'s shapes, one rule per constrained string, number, list or map "
+        "shape."
+    )
     rules.append(f"package enum {spec.rules_enum} {{")
     pending = sorted(service.rule_names.items(), key=lambda item: item[1])
     for shape_name, name in pending:
@@ -797,7 +811,10 @@ def operations_of(service: Service) -> list[dict]:
             output_shape = service.shapes[op["output"]["shape"]]
             check(output_shape["type"] == "structure", f"{op['name']}: output is not a structure")
             for name, member in output_shape["members"].items():
-                check("location" not in member, f"{op['name']}: output member {name} is bound to {member.get('location')}")
+                check(
+                    "location" not in member,
+                    f"{op['name']}: output member {name} is bound to {member.get('location')}",
+                )
             check("payload" not in output_shape, f"{op['name']}: output payload members are not handled")
         check("payload" not in input_shape, f"{op['name']}: input payload members are not handled")
         if service.protocol_kind == "json":
@@ -862,7 +879,9 @@ def emit_operations_file(service: Service) -> str:
         lines.append("        200")
         lines.append("    }")
     else:
-        lines.append("    /// The operation bound to an HTTP method and path (`path` without the query string), or `nil`.")
+        lines.append(
+            "    /// The operation bound to an HTTP method and path (`path` without the query string), or `nil`."
+        )
         lines.append("    package init?(method: String, path: String) {")
         lines.append("        switch (method, path) {")
         for op in ops:
@@ -879,7 +898,8 @@ def emit_operations_file(service: Service) -> str:
         lines.append("    package var httpMethod: String {")
         lines.append("        switch self {")
         for op in ops:
-            lines.append(f"        case .{escape_identifier(lower_camel(op['name']))}: {swift_string(op['http']['method'])}")
+            case = escape_identifier(lower_camel(op["name"]))
+            lines.append(f"        case .{case}: {swift_string(op['http']['method'])}")
         lines.append("        }")
         lines.append("    }")
         lines.append("")
@@ -893,7 +913,9 @@ def emit_operations_file(service: Service) -> str:
         lines.append("        }")
         lines.append("    }")
         lines.append("")
-        lines.append("    /// The HTTP status of a successful response (`http.responseCode`, 200 when the model gives none).")
+        lines.append(
+            "    /// The HTTP status of a successful response (`http.responseCode`, 200 when the model gives none)."
+        )
         lines.append("    package var successStatusCode: Int {")
         lines.append("        switch self {")
         for op in ops:
@@ -905,13 +927,17 @@ def emit_operations_file(service: Service) -> str:
     lines.append("")
 
     # Protocol.
-    lines.append(f"/// One method per {spec.model_name} operation. A conforming type is the whole service: the compiler refuses")
-    lines.append("/// to build until every operation is implemented.")
-    lines.append("///")
-    lines.append("/// Inputs arrive decoded and validated against the model (see ``dispatch(_:body:context:)``).")
-    lines.append(f"package protocol {spec.protocol_name}: Sendable {{")
-    lines.append("    /// Per-request state the transport passes through to every method (account, request ID, logger, …).")
-    lines.append("    associatedtype Context: Sendable")
+    lines += swift_block(
+        f"""
+        /// One method per {spec.model_name} operation. A conforming type is the whole service: the compiler refuses
+        /// to build until every operation is implemented.
+        ///
+        /// Inputs arrive decoded and validated against the model (see ``dispatch(_:body:context:)``).
+        package protocol {spec.protocol_name}: Sendable {{
+            /// Per-request state the transport passes through to every method (account, request ID, logger, …).
+            associatedtype Context: Sendable
+        """
+    )
     for op in ops:
         lines.append("")
         lines.extend(doc_lines(doc_summary(op.get("documentation")), "    "))
@@ -923,21 +949,27 @@ def emit_operations_file(service: Service) -> str:
     lines.append("")
 
     # Dispatcher.
-    lines.append(f"extension {spec.protocol_name} {{")
-    lines.append("    /// Runs one operation on a raw JSON request body: decode → validate → call → encode.")
-    lines.append("    ///")
-    lines.append("    /// An empty body means `{}`. Operations without output answer `{}`.")
-    lines.append("    ///")
-    lines.append("    /// - Throws: ``APISerializationError`` for a body that is not JSON or has a member of the wrong JSON type;")
-    lines.append("    ///   ``APIValidationError`` for missing required members or broken constraints; otherwise whatever the")
-    lines.append("    ///   operation's method throws.")
-    lines.append(f"    package func dispatch(_ operation: {spec.operation_enum}, body: Data, context: Context) async throws -> Data {{")
-    lines.append("        switch operation {")
+    operation = spec.operation_enum
+    lines += swift_block(
+        f"""
+        extension {spec.protocol_name} {{
+            /// Runs one operation on a raw JSON request body: decode → validate → call → encode.
+            ///
+            /// An empty body means `{{}}`. Operations without output answer `{{}}`.
+            ///
+            /// - Throws: ``APISerializationError`` for a body that is not JSON or has a member of the wrong JSON type;
+            ///   ``APIValidationError`` for missing required members or broken constraints; otherwise whatever the
+            ///   operation's method throws.
+            package func dispatch(_ operation: {operation}, body: Data, context: Context) async throws -> Data {{
+                switch operation {{
+        """
+    )
     for op in ops:
         case = escape_identifier(lower_camel(op["name"]))
         method = case
         lines.append(f"        case .{case}:")
-        lines.append(f"            let input = try AWSJSONCodec.decodeRequest({input_type(service, op)}.self, from: body)")
+        call_args = [f"{input_type(service, op)}.self", "from: body"]
+        lines.extend(signature_lines("            ", "let input = try AWSJSONCodec.decodeRequest", call_args, ""))
         lines.append("            try input.validate()")
         if output_type(service, op):
             lines.append(f"            let output = try await self.{method}(input, context: context)")
@@ -974,8 +1006,13 @@ def emit_stubs_file(services: list[Service]) -> str:
         lines.append(f"struct {spec.stub_name}: {spec.protocol_name} {{")
         lines.append("    typealias Context = StubContext")
         lines.append("")
-        lines.append("    /// Receives the operation and its decoded input; returns the output (ignored for operations without).")
-        lines.append(f"    var handler: @Sendable ({spec.operation_enum}, any Sendable) async throws -> (any Sendable)?")
+        lines += swift_block(
+            f"""
+            /// Receives the operation and its decoded input; returns the output (ignored for operations without).
+            var handler: @Sendable ({spec.operation_enum}, any Sendable) async throws -> (any Sendable)?
+            """,
+            indent="    ",
+        )
         for op in ops:
             case = escape_identifier(lower_camel(op["name"]))
             output = output_type(service, op)
@@ -984,7 +1021,8 @@ def emit_stubs_file(services: list[Service]) -> str:
             lines.append("")
             lines.extend(signature_lines("    ", f"func {case}", params, tail))
             if output:
-                lines.append(f"        guard let output = try await self.handler(.{case}, input) as? {output} else {{")
+                lines.append(f"        let result = try await self.handler(.{case}, input)")
+                lines.append(f"        guard let output = result as? {output} else {{")
                 lines.append(f"            throw StubOutputTypeMismatch(operation: {swift_string(op['name'])})")
                 lines.append("        }")
                 lines.append("        return output")
@@ -1021,10 +1059,8 @@ def build_outputs() -> dict[str, str]:
     for service in services:
         check_acyclic(service)
         name = service.spec.swift_name
-        # Validation first: it names the rules the other files do not need but the check requires.
-        validation = emit_validation_file(service)
         outputs[os.path.join(SOURCES_DIR, f"{name}+Shapes.swift")] = emit_shapes_file(service)
-        outputs[os.path.join(SOURCES_DIR, f"{name}+Validation.swift")] = validation
+        outputs[os.path.join(SOURCES_DIR, f"{name}+Validation.swift")] = emit_validation_file(service)
         outputs[os.path.join(SOURCES_DIR, f"{name}+Operations.swift")] = emit_operations_file(service)
     outputs[os.path.join(TESTS_DIR, "GeneratedStubs.swift")] = emit_stubs_file(services)
     return outputs

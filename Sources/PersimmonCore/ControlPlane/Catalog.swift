@@ -36,5 +36,6 @@ package struct Catalog: Sendable {
         RecipeCatalog.recipeEntries.first { $0.arn == arn }?.domain
     }
 
-    package static let shared: Catalog = (try? load()) ?? Catalog(recipes: [], algorithms: [], featureTransformations: [])
+    package static let shared: Catalog =
+        (try? load()) ?? Catalog(recipes: [], algorithms: [], featureTransformations: [])
 }

@@ -69,12 +69,14 @@ extension ControlPlaneService {
         let record = try await resources.require(input.datasetArn, kind: .dataset, context: context)
         guard record.status == LifecycleStatus.active else {
             throw ServiceError(
-                .resourceInUse, "The dataset \(record.arn) is \(record.status ?? "unavailable"); it must be ACTIVE to update."
+                .resourceInUse,
+                "The dataset \(record.arn) is \(record.status ?? "unavailable"); it must be ACTIVE to update."
             )
         }
         var dataset = try ResourceManager.decode(Dataset.self, from: record)
         let schema = try await resources.require(input.schemaArn, kind: .schema, context: context)
-        let groupRecord = try await resources.require(dataset.datasetGroupArn ?? "", kind: .datasetGroup, context: context)
+        let groupRecord = try await resources.require(
+            dataset.datasetGroupArn ?? "", kind: .datasetGroup, context: context)
         let group = try ResourceManager.decode(DatasetGroup.self, from: groupRecord)
         try checkSchema(schema, fits: dataset.datasetType ?? "", groupDomain: group.domain)
         dataset.schemaArn = schema.arn

@@ -1,18 +1,22 @@
 import PersimmonAPIModel
 
 extension ControlPlaneService {
-    package func listRecipes(_ input: ListRecipesRequest, context: OperationContext) async throws -> ListRecipesResponse {
+    package func listRecipes(_ input: ListRecipesRequest, context: OperationContext) async throws -> ListRecipesResponse
+    {
         if let provider = input.recipeProvider, provider != "SERVICE" {
             return ListRecipesResponse(recipes: [])
         }
-        let matching = catalog.recipes.filter { input.domain == nil || $0.recipeArn.flatMap(catalog.domain(ofRecipe:)) == input.domain }
+        let matching = catalog.recipes.filter {
+            input.domain == nil || $0.recipeArn.flatMap(catalog.domain(ofRecipe:)) == input.domain
+        }
         let limit = min(max(input.maxResults ?? ResourceManager.defaultPageSize, 1), ResourceManager.maxPageSize)
         var start = 0
         if let token = input.nextToken {
             start = try resources.offset(from: token, scope: "recipes|\(input.domain ?? "")", context: context)
         }
         let page = matching.dropFirst(start).prefix(limit)
-        let next = start + page.count < matching.count
+        let next =
+            start + page.count < matching.count
             ? resources.offsetToken(start + page.count, scope: "recipes|\(input.domain ?? "")", context: context)
             : nil
         return ListRecipesResponse(

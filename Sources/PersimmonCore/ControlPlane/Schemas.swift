@@ -32,7 +32,8 @@ extension ControlPlaneService {
         )
     }
 
-    package func listSchemas(_ input: ListSchemasRequest, context: OperationContext) async throws -> ListSchemasResponse {
+    package func listSchemas(_ input: ListSchemasRequest, context: OperationContext) async throws -> ListSchemasResponse
+    {
         let page = try await resources.list(
             kind: .schema, parentARN: nil, maxResults: input.maxResults, nextToken: input.nextToken, context: context
         )

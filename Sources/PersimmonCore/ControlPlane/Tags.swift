@@ -1,7 +1,8 @@
 import PersimmonAPIModel
 
 extension ControlPlaneService {
-    package func tagResource(_ input: TagResourceRequest, context: OperationContext) async throws -> TagResourceResponse {
+    package func tagResource(_ input: TagResourceRequest, context: OperationContext) async throws -> TagResourceResponse
+    {
         try await resources.tagResource(input.resourceArn, tags: input.tags, context: context)
         return TagResourceResponse()
     }

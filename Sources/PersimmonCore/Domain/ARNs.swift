@@ -7,7 +7,9 @@ package struct ResourceARN: Sendable, Equatable {
     /// The part after the account: `dataset-group/movies`, `dataset/movies/INTERACTIONS`, ...
     package var resource: String
 
-    package init(partition: String = "aws", service: String = "personalize", region: String, account: String, resource: String) {
+    package init(
+        partition: String = "aws", service: String = "personalize", region: String, account: String, resource: String
+    ) {
         self.partition = partition
         self.service = service
         self.region = region
@@ -34,6 +36,7 @@ package struct ResourceARN: Sendable, Equatable {
 
     /// The ARN of a resource of `kind` named `path` in the caller's account and region.
     package static func make(_ kind: ResourceKind, _ path: String, in context: OperationContext) -> String {
-        ResourceARN(region: context.region, account: context.account.rawValue, resource: "\(kind.rawValue)/\(path)").text
+        ResourceARN(region: context.region, account: context.account.rawValue, resource: "\(kind.rawValue)/\(path)")
+            .text
     }
 }

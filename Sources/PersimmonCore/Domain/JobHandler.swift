@@ -28,7 +28,9 @@ package struct LifecycleJobHandler: JobHandler {
         switch job.kind {
         case LifecycleJobKind.create:
             if record.status == LifecycleStatus.createPending {
-                guard let updated = try await resources.setStatus(record, to: LifecycleStatus.createInProgress, now: clock.now())
+                guard
+                    let updated = try await resources.setStatus(
+                        record, to: LifecycleStatus.createInProgress, now: clock.now())
                 else { throw ServiceError(.resourceInUse, "concurrent change to \(record.arn)") }
                 record = updated
             }
@@ -38,7 +40,9 @@ package struct LifecycleJobHandler: JobHandler {
             }
         case LifecycleJobKind.delete:
             if record.status == LifecycleStatus.deletePending {
-                guard let updated = try await resources.setStatus(record, to: LifecycleStatus.deleteInProgress, now: clock.now())
+                guard
+                    let updated = try await resources.setStatus(
+                        record, to: LifecycleStatus.deleteInProgress, now: clock.now())
                 else { throw ServiceError(.resourceInUse, "concurrent change to \(record.arn)") }
                 record = updated
             }
@@ -53,7 +57,8 @@ package struct LifecycleJobHandler: JobHandler {
         guard let record = try await resources.store.get(account: job.account, arn: job.resourceARN) else { return }
         switch job.kind {
         case LifecycleJobKind.create:
-            try await resources.setStatus(record, to: LifecycleStatus.createFailed, failureReason: reason, now: clock.now())
+            try await resources.setStatus(
+                record, to: LifecycleStatus.createFailed, failureReason: reason, now: clock.now())
         default:
             // A delete that keeps failing leaves the resource ACTIVE again so the user can retry, rather than stuck.
             try await resources.setStatus(record, to: LifecycleStatus.active, failureReason: reason, now: clock.now())

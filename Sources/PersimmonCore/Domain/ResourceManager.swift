@@ -40,7 +40,8 @@ package struct ResourceManager: Sendable {
         )
         try await store.insert(record)
         if let tags, !tags.isEmpty {
-            try await store.putTags(account: context.account, arn: arn, tags.map { (key: $0.tagKey, value: $0.tagValue) })
+            try await store.putTags(
+                account: context.account, arn: arn, tags.map { (key: $0.tagKey, value: $0.tagValue) })
         }
         guard hasLifecycle else { return record }
         try await jobs.enqueue(
@@ -73,7 +74,9 @@ package struct ResourceManager: Sendable {
     }
 
     /// Like `require`, for ARNs given as a reference (e.g. a dataset's schema): the resource must be `ACTIVE`.
-    package func requireActive(_ arn: String, kind: ResourceKind, context: OperationContext) async throws -> ResourceRecord {
+    package func requireActive(_ arn: String, kind: ResourceKind, context: OperationContext) async throws
+        -> ResourceRecord
+    {
         let record = try await require(arn, kind: kind, context: context)
         guard record.status == nil || record.status == LifecycleStatus.active else {
             throw ServiceError(
@@ -84,7 +87,9 @@ package struct ResourceManager: Sendable {
         return record
     }
 
-    package func describe<Shape: Decodable>(_ type: Shape.Type, arn: String, kind: ResourceKind, context: OperationContext)
+    package func describe<Shape: Decodable>(
+        _ type: Shape.Type, arn: String, kind: ResourceKind, context: OperationContext
+    )
         async throws -> Shape
     {
         try Self.decode(type, from: try await require(arn, kind: kind, context: context))
@@ -188,6 +193,7 @@ package struct ResourceManager: Sendable {
     package static let maxTags = 50
 
     package func tagResource(_ arn: String, tags: [Tag], context: OperationContext) async throws {
+        try Self.checkTagKeys(tags.map(\.tagKey))
         let record = try await requireAnyKind(arn, context: context)
         let existing = try await store.tags(account: context.account, arn: record.arn)
         let keys = Set(existing.map(\.key)).union(tags.map(\.tagKey))
@@ -197,29 +203,49 @@ package struct ResourceManager: Sendable {
                 "The resource \(arn) would have \(keys.count) tags; a resource can have at most \(Self.maxTags)."
             )
         }
-        try await store.putTags(account: context.account, arn: record.arn, tags.map { (key: $0.tagKey, value: $0.tagValue) })
+        try await store.putTags(
+            account: context.account, arn: record.arn, tags.map { (key: $0.tagKey, value: $0.tagValue) })
     }
 
     package func untagResource(_ arn: String, keys: [String], context: OperationContext) async throws {
+        guard keys.count <= Self.maxTags else {
+            throw ServiceError(
+                .tooManyTagKeys,
+                "At most \(Self.maxTags) tag keys can be removed in one request; \(keys.count) were given."
+            )
+        }
         let record = try await requireAnyKind(arn, context: context)
         try await store.removeTags(account: context.account, arn: record.arn, keys: keys)
     }
 
     package func tags(of arn: String, context: OperationContext) async throws -> [Tag] {
         let record = try await requireAnyKind(arn, context: context)
-        return try await store.tags(account: context.account, arn: record.arn).map { Tag(tagKey: $0.key, tagValue: $0.value) }
+        return try await store.tags(account: context.account, arn: record.arn).map {
+            Tag(tagKey: $0.key, tagValue: $0.value)
+        }
     }
 
-    /// Checks tags given on create against the limit.
+    /// Checks tags given on create: the limit and the reserved `aws:` prefix.
     package static func checkTagLimit(_ tags: [Tag]?) throws {
         guard let tags else { return }
+        try checkTagKeys(tags.map(\.tagKey))
         guard Set(tags.map(\.tagKey)).count <= maxTags else {
             throw ServiceError(.tooManyTags, "A resource can have at most \(maxTags) tags.")
         }
     }
 
+    /// Tag keys that begin with `aws:` (in any case) are reserved for AWS's own use.
+    static func checkTagKeys(_ keys: [String]) throws {
+        if let reserved = keys.first(where: { $0.lowercased().hasPrefix("aws:") }) {
+            throw ServiceError(
+                .invalidInput, "The tag key \(reserved) is invalid: keys beginning with aws: are reserved for AWS use."
+            )
+        }
+    }
+
     private func requireAnyKind(_ arn: String, context: OperationContext) async throws -> ResourceRecord {
-        guard let parsed = ResourceARN(parsing: arn), let kind = ResourceKind(rawValue: String(parsed.resourceType)) else {
+        guard let parsed = ResourceARN(parsing: arn), let kind = ResourceKind(rawValue: String(parsed.resourceType))
+        else {
             throw ServiceError(.resourceNotFound, "Could not find resource with arn \(arn)")
         }
         let resolvedKind: ResourceKind

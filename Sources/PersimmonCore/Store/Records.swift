@@ -71,7 +71,10 @@ package struct ResourceQuery: Sendable, Equatable {
     package var after: ListCursor?
     package var limit: Int
 
-    package init(kind: ResourceKind, parentARN: String? = nil, statuses: [String]? = nil, after: ListCursor? = nil, limit: Int = 100) {
+    package init(
+        kind: ResourceKind, parentARN: String? = nil, statuses: [String]? = nil, after: ListCursor? = nil,
+        limit: Int = 100
+    ) {
         self.kind = kind
         self.parentARN = parentARN
         self.statuses = statuses
@@ -93,7 +96,8 @@ package struct AccountRecord: Sendable, Equatable, Codable {
     package var createdAt: Int64
     package var closedAt: Int64?
 
-    package init(id: AccountID, name: String, email: String?, status: Status, createdAt: Int64, closedAt: Int64? = nil) {
+    package init(id: AccountID, name: String, email: String?, status: Status, createdAt: Int64, closedAt: Int64? = nil)
+    {
         self.id = id
         self.name = name
         self.email = email

@@ -61,7 +61,8 @@ package struct SecretBox: Sendable {
             let plain = try AES.GCM.open(box, using: key, authenticating: Array(context.utf8))
             return String(decoding: plain, as: UTF8.self)
         } catch {
-            throw ServiceError(.internalFailure, "a stored secret could not be opened (wrong master key?)", underlying: error)
+            throw ServiceError(
+                .internalFailure, "a stored secret could not be opened (wrong master key?)", underlying: error)
         }
     }
 

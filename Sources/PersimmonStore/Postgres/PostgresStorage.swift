@@ -5,9 +5,16 @@ import ServiceLifecycle
 
 /// Persimmon's storage in PostgreSQL, for many processes sharing one database (and one job queue).
 ///
-/// It owns a `PostgresClient` (a connection pool) that only works while ``run()`` runs. **The composition root must
-/// add this storage to its `ServiceGroup`, first, so that it starts before and stops after every service that uses
-/// it.** ``run()`` returns on cancellation, on graceful shutdown, or once ``close()`` is called.
+/// It owns a `PostgresClient` (a connection pool) that only serves queries while ``run()`` runs; until then every
+/// query, ``migrate()`` included, waits. **The composition root must add this storage to its `ServiceGroup`, first,
+/// so that it starts before and stops after every service that uses it**, and call ``migrate()`` from a task that runs
+/// alongside the group (or from the first service that needs the schema), never before `ServiceGroup.run()`.
+/// ``run()`` returns on cancellation, on graceful shutdown, or once ``close()`` is called.
+///
+/// ```swift
+/// let storage = try PostgresStorage(url: url, logger: logger)
+/// let group = ServiceGroup(services: [storage, workers, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+/// ```
 package final class PostgresStorage: SQLStorage, Service {
     private let client: PostgresClient
     private let logger: Logger

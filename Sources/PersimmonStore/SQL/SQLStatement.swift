@@ -1,4 +1,5 @@
-/// The two SQL dialects Persimmon speaks. Statements are written once; the few differences are named here.
+/// The two SQL dialects Persimmon speaks. Statements are written once (``SQLStatement``); the few differences
+/// between the dialects are named fragments, such as ``SQLStatement/claimLocking``.
 package enum SQLDialect: String, Sendable, CaseIterable {
     case sqlite
     case postgres

@@ -12,7 +12,8 @@ package final class SQLiteStorage: SQLStorage {
 
     package var dialect: SQLDialect { .sqlite }
 
-    /// Opens (creating if needed) the database file at `path`. Call ``migrate()`` before use.
+    /// Opens (creating if needed) the database file at `path`, whose directory must exist. Call ``migrate()`` before
+    /// use.
     ///
     /// Opening reads the file header synchronously: call this at start-up, not on a request path.
     package init(path: String) throws {
