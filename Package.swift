@@ -35,6 +35,7 @@ let package = Package(
             dependencies: [
                 "PersimmonAPIModel",
                 "PersimmonCatalog",
+                "PersimmonIAM",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -64,10 +65,20 @@ let package = Package(
                 "PersimmonCore",
                 "PersimmonAPIModel",
                 "PersimmonSigV4",
+                "PersimmonIAM",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .target(
+            name: "PersimmonS3",
+            dependencies: [
+                "PersimmonSigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // Composition root.
@@ -99,6 +110,7 @@ let package = Package(
         .testTarget(name: "PersimmonSigV4Tests", dependencies: ["PersimmonSigV4"]),
         .testTarget(name: "PersimmonCatalogTests", dependencies: ["PersimmonCatalog"]),
         .testTarget(name: "PersimmonIAMTests", dependencies: ["PersimmonIAM"]),
+        .testTarget(name: "PersimmonS3Tests", dependencies: ["PersimmonS3"]),
         .testTarget(name: "PersimmonRecipesTests", dependencies: ["PersimmonRecipes"]),
         .testTarget(name: "PersimmonDataTests", dependencies: ["PersimmonData", "PersimmonCatalog"]),
         .testTarget(name: "PersimmonAPIModelTests", dependencies: ["PersimmonAPIModel"]),

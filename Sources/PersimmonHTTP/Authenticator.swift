@@ -15,9 +15,12 @@ import Foundation
 package struct Authenticator: Sendable {
     private let verifier: SigV4Verifier
     private let accounts: AccountService
+    /// The region this server serves; Personalize requests must be scoped to it.
+    private let region: String
 
-    package init(accounts: AccountService, verifier: SigV4Verifier = SigV4Verifier()) {
+    package init(accounts: AccountService, region: String, verifier: SigV4Verifier = SigV4Verifier()) {
         self.accounts = accounts
+        self.region = region
         self.verifier = verifier
     }
 
@@ -25,6 +28,16 @@ package struct Authenticator: Sendable {
     package func authenticate(_ request: Request, body: [UInt8], service: String, now: Date) async throws -> Principal {
         let signable = Self.signableRequest(request, body: body)
         let authorization = try verifier.parse(signable)
+        // No temporary credentials are issued (yet), so a session token can only be foreign or forged.
+        if authorization.securityToken != nil {
+            throw SigV4Error.unrecognizedClient()
+        }
+        if service == "personalize", authorization.region != region {
+            throw SigV4Error(
+                .invalidSignature,
+                "Credential should be scoped to a valid region. The region '\(authorization.region)' is not served here; this server serves '\(region)'."
+            )
+        }
         guard let credential = try await accounts.resolve(accessKeyID: authorization.accessKeyID) else {
             throw SigV4Error.unrecognizedClient()
         }

@@ -38,7 +38,7 @@ package enum PersimmonServer {
             runtime: RuntimeService(resources: resources),
             events: EventsService(resources: resources),
             admin: AdminAPI(accounts: accounts),
-            authenticator: Authenticator(accounts: accounts),
+            authenticator: Authenticator(accounts: accounts, region: region),
             region: region,
             clock: clock
         )

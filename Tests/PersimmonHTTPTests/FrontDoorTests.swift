@@ -64,7 +64,8 @@ struct TestServer {
 /// Signs a request the way botocore does and sends it through the test client.
 func send(
     _ client: some TestClientProtocol, target: String?, path: String = "/", body: String,
-    keyID: String, secret: String, service: String = "personalize", date: Date = Date(),
+    keyID: String, secret: String, service: String = "personalize", region: String = "us-east-1",
+    sessionToken: String? = nil, date: Date = Date(),
     tamper: ((inout [UInt8]) -> Void)? = nil
 ) async throws -> TestResponse {
     var headers: [(name: String, value: String)] = [
@@ -74,8 +75,8 @@ func send(
     if let target { headers.append((name: "X-Amz-Target", value: target)) }
     var bytes = Array(body.utf8)
     let signer = SigV4Signer(
-        credentials: SigV4Credentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: nil),
-        region: "us-east-1", service: service
+        credentials: SigV4Credentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: sessionToken),
+        region: region, service: service
     )
     let added = signer.sign(method: "POST", path: path, query: "", headers: headers, body: bytes, date: date)
     tamper?(&bytes)
@@ -164,6 +165,17 @@ func json(_ response: TestResponse) throws -> [String: Any] {
                 client, target: target, body: "{}", keyID: "AKIAUNKNOWN000000000", secret: tenant.secretAccessKey
             )
             #expect(try json(unknown)["__type"] as? String == "UnrecognizedClientException")
+            let otherRegion = try await send(
+                client, target: target, body: "{}", keyID: tenant.accessKeyID, secret: tenant.secretAccessKey,
+                region: "eu-west-1"
+            )
+            #expect(try json(otherRegion)["__type"] as? String == "InvalidSignatureException")
+            #expect((try json(otherRegion)["message"] as? String)?.contains("region") == true)
+            let forgedSession = try await send(
+                client, target: target, body: "{}", keyID: tenant.accessKeyID, secret: tenant.secretAccessKey,
+                sessionToken: "FwoGZXIvYXdzEJr//////////wEaDForged"
+            )
+            #expect(try json(forgedSession)["__type"] as? String == "UnrecognizedClientException")
         }
     }
 

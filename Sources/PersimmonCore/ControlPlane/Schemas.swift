@@ -92,7 +92,7 @@ extension ControlPlaneService {
         }
         do {
             let parsed = try SchemaValidator.parse(stored.schema ?? "", domain: stored.domain)
-            try SchemaValidator.validate(parsed, for: kind)
+            try SchemaValidator.validate(parsed, for: kind, domain: groupDomain)
         } catch {
             throw ServiceError(.invalidInput, error.message)
         }
