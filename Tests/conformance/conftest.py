@@ -25,6 +25,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import string
 import subprocess
@@ -1163,6 +1164,18 @@ def persimmon_binary() -> Path:
     return Path(os.environ.get("PERSIMMON_BIN") or DEFAULT_BIN)
 
 
+def stage_binary(binary: Path, into: Path) -> Path:
+    """Run a private copy (with any SwiftPM `*.resources` bundles beside it): `serve` and the admin CLI are then
+    the same build for the whole session, and a concurrent `swift build` relinking the original cannot fail
+    the run with ETXTBSY."""
+    target = into / binary.name
+    shutil.copy2(binary, target)
+    for bundle in binary.parent.glob("*.resources"):
+        if bundle.is_dir():
+            shutil.copytree(bundle, into / bundle.name, dirs_exist_ok=True)
+    return target
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterable[Server]:
     global _SERVER
@@ -1172,6 +1185,7 @@ def server(tmp_path_factory) -> Iterable[Server]:
         if os.environ.get("PERSIMMON_CONFORMANCE_REQUIRED") == "1":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
+    binary = stage_binary(binary, tmp_path_factory.mktemp("persimmon-bin"))
     srv = Server(binary, tmp_path_factory.mktemp("persimmon-data"))
     srv.start()
     _SERVER = srv

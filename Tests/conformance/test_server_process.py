@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import LISTEN_RE, INTERACTIONS_SCHEMA, Server, http_request, persimmon_binary
+from conftest import INTERACTIONS_SCHEMA, LISTEN_RE, Server, http_request
 
 
 @pytest.fixture
 def own_server(server, tmp_path):
     """A second server of our own (the session server proves the binary exists and starts)."""
-    srv = Server(persimmon_binary(), tmp_path / "data")
+    srv = Server(server.binary, tmp_path / "data")  # the session's private copy of the binary
     (tmp_path / "data").mkdir()
     srv.start()
     yield srv
