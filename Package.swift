@@ -35,7 +35,6 @@ let package = Package(
             dependencies: [
                 "PersimmonAPIModel",
                 "PersimmonCatalog",
-                "PersimmonIAM",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -55,6 +54,9 @@ let package = Package(
             name: "PersimmonWorkers",
             dependencies: [
                 "PersimmonCore",
+                "PersimmonS3",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -183,7 +183,13 @@ def swift_string(value: str) -> str:
 
 
 def doc_summary(documentation: str | None, limit: int = 300) -> str:
-    """The first sentence of a model documentation string, without HTML (and without leading notes or warnings)."""
+    """Doc comments are never copied from the model's documentation (AWS's prose is not ours to commit); the
+    generated code documents shapes by their role instead. Kept as a function so the call sites stay uniform."""
+    return ""
+
+
+def _unused_doc_summary(documentation: str | None, limit: int = 300) -> str:
+    """(Unused) the first sentence of a model documentation string, without HTML."""
     if not documentation:
         return ""
     body = re.sub(r"<(important|note)>.*?</\1>", " ", documentation, flags=re.S)
@@ -424,6 +430,14 @@ def is_sensitive(service: Service, shape_name: str) -> bool:
     return False
 
 
+# Deliberate Persimmon extensions of the model's patterns. `S3Location` also accepts `file://` so that imports,
+# exports and batch jobs can use a local path under the server's import root (issue: data); everything else about
+# the shape (lengths, the other schemes) is AWS's.
+PATTERN_OVERRIDES = {
+    ("personalize", "S3Location"): "(s3|http|https|file)://.+",
+}
+
+
 def rule_expression(service: Service, shape_name: str) -> str | None:
     """The Swift expression building a ValueRule for this shape, or None when it has nothing to check."""
     shape = service.shapes[shape_name]
@@ -435,7 +449,8 @@ def rule_expression(service: Service, shape_name: str) -> str | None:
         if "max" in shape:
             args.append(f"max: {format_number(int(shape['max']))}")
         if "pattern" in shape:
-            args.append(f"pattern: {swift_string(shape['pattern'])}")
+            pattern = PATTERN_OVERRIDES.get((service.spec.model_name, shape_name), shape["pattern"])
+            args.append(f"pattern: {swift_string(pattern)}")
         if "enum" in shape:
             args.append(f"allowedValues: {service.enum_names[shape_name]}.allowedValues")
         factory = "string"
@@ -940,7 +955,7 @@ def emit_operations_file(service: Service) -> str:
     )
     for op in ops:
         lines.append("")
-        lines.extend(doc_lines(doc_summary(op.get("documentation")), "    "))
+        lines.extend(doc_lines(f"Serves `{op['name']}`.", "    "))
         output = output_type(service, op)
         tail = f" async throws -> {output}" if output else " async throws"
         params = [f"_ input: {input_type(service, op)}", "context: Context"]

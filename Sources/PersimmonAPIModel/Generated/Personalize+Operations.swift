@@ -116,332 +116,325 @@ package protocol PersonalizeControlPlane: Sendable {
     /// Per-request state the transport passes through to every method (account, request ID, logger, …).
     associatedtype Context: Sendable
 
-    /// Generates batch recommendations based on a list of items or users stored in Amazon S3 and exports the
-    /// recommendations to an Amazon S3 bucket.
+    /// Serves `CreateBatchInferenceJob`.
     func createBatchInferenceJob(
         _ input: CreateBatchInferenceJobRequest,
         context: Context
     ) async throws -> CreateBatchInferenceJobResponse
 
-    /// Creates a batch segment job.
+    /// Serves `CreateBatchSegmentJob`.
     func createBatchSegmentJob(
         _ input: CreateBatchSegmentJobRequest,
         context: Context
     ) async throws -> CreateBatchSegmentJobResponse
 
-    /// Creates a campaign that deploys a solution version.
+    /// Serves `CreateCampaign`.
     func createCampaign(_ input: CreateCampaignRequest, context: Context) async throws -> CreateCampaignResponse
 
-    /// Creates a batch job that deletes all references to specific users from an Amazon Personalize dataset group in
-    /// batches.
+    /// Serves `CreateDataDeletionJob`.
     func createDataDeletionJob(
         _ input: CreateDataDeletionJobRequest,
         context: Context
     ) async throws -> CreateDataDeletionJobResponse
 
-    /// Creates an empty dataset and adds it to the specified dataset group.
+    /// Serves `CreateDataset`.
     func createDataset(_ input: CreateDatasetRequest, context: Context) async throws -> CreateDatasetResponse
 
-    /// Creates a job that exports data from your dataset to an Amazon S3 bucket.
+    /// Serves `CreateDatasetExportJob`.
     func createDatasetExportJob(
         _ input: CreateDatasetExportJobRequest,
         context: Context
     ) async throws -> CreateDatasetExportJobResponse
 
-    /// Creates an empty dataset group.
+    /// Serves `CreateDatasetGroup`.
     func createDatasetGroup(
         _ input: CreateDatasetGroupRequest,
         context: Context
     ) async throws -> CreateDatasetGroupResponse
 
-    /// Creates a job that imports training data from your data source (an Amazon S3 bucket) to an Amazon Personalize
-    /// dataset.
+    /// Serves `CreateDatasetImportJob`.
     func createDatasetImportJob(
         _ input: CreateDatasetImportJobRequest,
         context: Context
     ) async throws -> CreateDatasetImportJobResponse
 
-    /// Creates an event tracker that you use when adding event data to a specified dataset group using the PutEvents
-    /// API.
+    /// Serves `CreateEventTracker`.
     func createEventTracker(
         _ input: CreateEventTrackerRequest,
         context: Context
     ) async throws -> CreateEventTrackerResponse
 
-    /// Creates a recommendation filter.
+    /// Serves `CreateFilter`.
     func createFilter(_ input: CreateFilterRequest, context: Context) async throws -> CreateFilterResponse
 
-    /// Creates a metric attribution.
+    /// Serves `CreateMetricAttribution`.
     func createMetricAttribution(
         _ input: CreateMetricAttributionRequest,
         context: Context
     ) async throws -> CreateMetricAttributionResponse
 
-    /// Creates a recommender with the recipe (a Domain dataset group use case) you specify.
+    /// Serves `CreateRecommender`.
     func createRecommender(
         _ input: CreateRecommenderRequest,
         context: Context
     ) async throws -> CreateRecommenderResponse
 
-    /// Creates an Amazon Personalize schema from the specified schema string.
+    /// Serves `CreateSchema`.
     func createSchema(_ input: CreateSchemaRequest, context: Context) async throws -> CreateSchemaResponse
 
-    /// Creates the configuration for training a model (creating a solution version).
+    /// Serves `CreateSolution`.
     func createSolution(_ input: CreateSolutionRequest, context: Context) async throws -> CreateSolutionResponse
 
-    /// Trains or retrains an active solution in a Custom dataset group.
+    /// Serves `CreateSolutionVersion`.
     func createSolutionVersion(
         _ input: CreateSolutionVersionRequest,
         context: Context
     ) async throws -> CreateSolutionVersionResponse
 
-    /// Removes a campaign by deleting the solution deployment.
+    /// Serves `DeleteCampaign`.
     func deleteCampaign(_ input: DeleteCampaignRequest, context: Context) async throws
 
-    /// Deletes a dataset.
+    /// Serves `DeleteDataset`.
     func deleteDataset(_ input: DeleteDatasetRequest, context: Context) async throws
 
-    /// Deletes a dataset group.
+    /// Serves `DeleteDatasetGroup`.
     func deleteDatasetGroup(_ input: DeleteDatasetGroupRequest, context: Context) async throws
 
-    /// Deletes the event tracker.
+    /// Serves `DeleteEventTracker`.
     func deleteEventTracker(_ input: DeleteEventTrackerRequest, context: Context) async throws
 
-    /// Deletes a filter.
+    /// Serves `DeleteFilter`.
     func deleteFilter(_ input: DeleteFilterRequest, context: Context) async throws
 
-    /// Deletes a metric attribution.
+    /// Serves `DeleteMetricAttribution`.
     func deleteMetricAttribution(_ input: DeleteMetricAttributionRequest, context: Context) async throws
 
-    /// Deactivates and removes a recommender.
+    /// Serves `DeleteRecommender`.
     func deleteRecommender(_ input: DeleteRecommenderRequest, context: Context) async throws
 
-    /// Deletes a schema.
+    /// Serves `DeleteSchema`.
     func deleteSchema(_ input: DeleteSchemaRequest, context: Context) async throws
 
-    /// Deletes all versions of a solution and the Solution object itself.
+    /// Serves `DeleteSolution`.
     func deleteSolution(_ input: DeleteSolutionRequest, context: Context) async throws
 
-    /// Describes the given algorithm.
+    /// Serves `DescribeAlgorithm`.
     func describeAlgorithm(
         _ input: DescribeAlgorithmRequest,
         context: Context
     ) async throws -> DescribeAlgorithmResponse
 
-    /// Gets the properties of a batch inference job including name, Amazon Resource Name (ARN), status, input and
-    /// output configurations, and the ARN of the solution version used to generate the recommendations.
+    /// Serves `DescribeBatchInferenceJob`.
     func describeBatchInferenceJob(
         _ input: DescribeBatchInferenceJobRequest,
         context: Context
     ) async throws -> DescribeBatchInferenceJobResponse
 
-    /// Gets the properties of a batch segment job including name, Amazon Resource Name (ARN), status, input and output
-    /// configurations, and the ARN of the solution version used to generate segments.
+    /// Serves `DescribeBatchSegmentJob`.
     func describeBatchSegmentJob(
         _ input: DescribeBatchSegmentJobRequest,
         context: Context
     ) async throws -> DescribeBatchSegmentJobResponse
 
-    /// Describes the given campaign, including its status.
+    /// Serves `DescribeCampaign`.
     func describeCampaign(_ input: DescribeCampaignRequest, context: Context) async throws -> DescribeCampaignResponse
 
-    /// Describes the data deletion job created by CreateDataDeletionJob , including the job status.
+    /// Serves `DescribeDataDeletionJob`.
     func describeDataDeletionJob(
         _ input: DescribeDataDeletionJobRequest,
         context: Context
     ) async throws -> DescribeDataDeletionJobResponse
 
-    /// Describes the given dataset.
+    /// Serves `DescribeDataset`.
     func describeDataset(_ input: DescribeDatasetRequest, context: Context) async throws -> DescribeDatasetResponse
 
-    /// Describes the dataset export job created by CreateDatasetExportJob , including the export job status.
+    /// Serves `DescribeDatasetExportJob`.
     func describeDatasetExportJob(
         _ input: DescribeDatasetExportJobRequest,
         context: Context
     ) async throws -> DescribeDatasetExportJobResponse
 
-    /// Describes the given dataset group.
+    /// Serves `DescribeDatasetGroup`.
     func describeDatasetGroup(
         _ input: DescribeDatasetGroupRequest,
         context: Context
     ) async throws -> DescribeDatasetGroupResponse
 
-    /// Describes the dataset import job created by CreateDatasetImportJob , including the import job status.
+    /// Serves `DescribeDatasetImportJob`.
     func describeDatasetImportJob(
         _ input: DescribeDatasetImportJobRequest,
         context: Context
     ) async throws -> DescribeDatasetImportJobResponse
 
-    /// Describes an event tracker.
+    /// Serves `DescribeEventTracker`.
     func describeEventTracker(
         _ input: DescribeEventTrackerRequest,
         context: Context
     ) async throws -> DescribeEventTrackerResponse
 
-    /// Describes the given feature transformation.
+    /// Serves `DescribeFeatureTransformation`.
     func describeFeatureTransformation(
         _ input: DescribeFeatureTransformationRequest,
         context: Context
     ) async throws -> DescribeFeatureTransformationResponse
 
-    /// Describes a filter's properties.
+    /// Serves `DescribeFilter`.
     func describeFilter(_ input: DescribeFilterRequest, context: Context) async throws -> DescribeFilterResponse
 
-    /// Describes a metric attribution.
+    /// Serves `DescribeMetricAttribution`.
     func describeMetricAttribution(
         _ input: DescribeMetricAttributionRequest,
         context: Context
     ) async throws -> DescribeMetricAttributionResponse
 
-    /// Describes a recipe.
+    /// Serves `DescribeRecipe`.
     func describeRecipe(_ input: DescribeRecipeRequest, context: Context) async throws -> DescribeRecipeResponse
 
-    /// Describes the given recommender, including its status.
+    /// Serves `DescribeRecommender`.
     func describeRecommender(
         _ input: DescribeRecommenderRequest,
         context: Context
     ) async throws -> DescribeRecommenderResponse
 
-    /// Describes a schema.
+    /// Serves `DescribeSchema`.
     func describeSchema(_ input: DescribeSchemaRequest, context: Context) async throws -> DescribeSchemaResponse
 
-    /// Describes a solution.
+    /// Serves `DescribeSolution`.
     func describeSolution(_ input: DescribeSolutionRequest, context: Context) async throws -> DescribeSolutionResponse
 
-    /// Describes a specific version of a solution.
+    /// Serves `DescribeSolutionVersion`.
     func describeSolutionVersion(
         _ input: DescribeSolutionVersionRequest,
         context: Context
     ) async throws -> DescribeSolutionVersionResponse
 
-    /// Gets the metrics for the specified solution version.
+    /// Serves `GetSolutionMetrics`.
     func getSolutionMetrics(
         _ input: GetSolutionMetricsRequest,
         context: Context
     ) async throws -> GetSolutionMetricsResponse
 
-    /// Gets a list of the batch inference jobs that have been performed off of a solution version.
+    /// Serves `ListBatchInferenceJobs`.
     func listBatchInferenceJobs(
         _ input: ListBatchInferenceJobsRequest,
         context: Context
     ) async throws -> ListBatchInferenceJobsResponse
 
-    /// Gets a list of the batch segment jobs that have been performed off of a solution version that you specify.
+    /// Serves `ListBatchSegmentJobs`.
     func listBatchSegmentJobs(
         _ input: ListBatchSegmentJobsRequest,
         context: Context
     ) async throws -> ListBatchSegmentJobsResponse
 
-    /// Returns a list of campaigns that use the given solution.
+    /// Serves `ListCampaigns`.
     func listCampaigns(_ input: ListCampaignsRequest, context: Context) async throws -> ListCampaignsResponse
 
-    /// Returns a list of data deletion jobs for a dataset group ordered by creation time, with the most recent first.
+    /// Serves `ListDataDeletionJobs`.
     func listDataDeletionJobs(
         _ input: ListDataDeletionJobsRequest,
         context: Context
     ) async throws -> ListDataDeletionJobsResponse
 
-    /// Returns a list of dataset export jobs that use the given dataset.
+    /// Serves `ListDatasetExportJobs`.
     func listDatasetExportJobs(
         _ input: ListDatasetExportJobsRequest,
         context: Context
     ) async throws -> ListDatasetExportJobsResponse
 
-    /// Returns a list of dataset groups.
+    /// Serves `ListDatasetGroups`.
     func listDatasetGroups(
         _ input: ListDatasetGroupsRequest,
         context: Context
     ) async throws -> ListDatasetGroupsResponse
 
-    /// Returns a list of dataset import jobs that use the given dataset.
+    /// Serves `ListDatasetImportJobs`.
     func listDatasetImportJobs(
         _ input: ListDatasetImportJobsRequest,
         context: Context
     ) async throws -> ListDatasetImportJobsResponse
 
-    /// Returns the list of datasets contained in the given dataset group.
+    /// Serves `ListDatasets`.
     func listDatasets(_ input: ListDatasetsRequest, context: Context) async throws -> ListDatasetsResponse
 
-    /// Returns the list of event trackers associated with the account.
+    /// Serves `ListEventTrackers`.
     func listEventTrackers(
         _ input: ListEventTrackersRequest,
         context: Context
     ) async throws -> ListEventTrackersResponse
 
-    /// Lists all filters that belong to a given dataset group.
+    /// Serves `ListFilters`.
     func listFilters(_ input: ListFiltersRequest, context: Context) async throws -> ListFiltersResponse
 
-    /// Lists the metrics for the metric attribution.
+    /// Serves `ListMetricAttributionMetrics`.
     func listMetricAttributionMetrics(
         _ input: ListMetricAttributionMetricsRequest,
         context: Context
     ) async throws -> ListMetricAttributionMetricsResponse
 
-    /// Lists metric attributions.
+    /// Serves `ListMetricAttributions`.
     func listMetricAttributions(
         _ input: ListMetricAttributionsRequest,
         context: Context
     ) async throws -> ListMetricAttributionsResponse
 
-    /// Returns a list of available recipes.
+    /// Serves `ListRecipes`.
     func listRecipes(_ input: ListRecipesRequest, context: Context) async throws -> ListRecipesResponse
 
-    /// Returns a list of recommenders in a given Domain dataset group.
+    /// Serves `ListRecommenders`.
     func listRecommenders(_ input: ListRecommendersRequest, context: Context) async throws -> ListRecommendersResponse
 
-    /// Returns the list of schemas associated with the account.
+    /// Serves `ListSchemas`.
     func listSchemas(_ input: ListSchemasRequest, context: Context) async throws -> ListSchemasResponse
 
-    /// Returns a list of solution versions for the given solution.
+    /// Serves `ListSolutionVersions`.
     func listSolutionVersions(
         _ input: ListSolutionVersionsRequest,
         context: Context
     ) async throws -> ListSolutionVersionsResponse
 
-    /// Returns a list of solutions in a given dataset group.
+    /// Serves `ListSolutions`.
     func listSolutions(_ input: ListSolutionsRequest, context: Context) async throws -> ListSolutionsResponse
 
-    /// Get a list of tags attached to a resource.
+    /// Serves `ListTagsForResource`.
     func listTagsForResource(
         _ input: ListTagsForResourceRequest,
         context: Context
     ) async throws -> ListTagsForResourceResponse
 
-    /// Starts a recommender that is INACTIVE.
+    /// Serves `StartRecommender`.
     func startRecommender(_ input: StartRecommenderRequest, context: Context) async throws -> StartRecommenderResponse
 
-    /// Stops a recommender that is ACTIVE.
+    /// Serves `StopRecommender`.
     func stopRecommender(_ input: StopRecommenderRequest, context: Context) async throws -> StopRecommenderResponse
 
-    /// Stops creating a solution version that is in a state of CREATE_PENDING or CREATE IN_PROGRESS.
+    /// Serves `StopSolutionVersionCreation`.
     func stopSolutionVersionCreation(_ input: StopSolutionVersionCreationRequest, context: Context) async throws
 
-    /// Add a list of tags to a resource.
+    /// Serves `TagResource`.
     func tagResource(_ input: TagResourceRequest, context: Context) async throws -> TagResourceResponse
 
-    /// Removes the specified tags that are attached to a resource.
+    /// Serves `UntagResource`.
     func untagResource(_ input: UntagResourceRequest, context: Context) async throws -> UntagResourceResponse
 
-    /// Updates a campaign to deploy a retrained solution version with an existing campaign, change your campaign's
-    /// minProvisionedTPS , or modify your campaign's configuration.
+    /// Serves `UpdateCampaign`.
     func updateCampaign(_ input: UpdateCampaignRequest, context: Context) async throws -> UpdateCampaignResponse
 
-    /// Update a dataset to replace its schema with a new or existing one.
+    /// Serves `UpdateDataset`.
     func updateDataset(_ input: UpdateDatasetRequest, context: Context) async throws -> UpdateDatasetResponse
 
-    /// Updates a metric attribution.
+    /// Serves `UpdateMetricAttribution`.
     func updateMetricAttribution(
         _ input: UpdateMetricAttributionRequest,
         context: Context
     ) async throws -> UpdateMetricAttributionResponse
 
-    /// Updates the recommender to modify the recommender configuration.
+    /// Serves `UpdateRecommender`.
     func updateRecommender(
         _ input: UpdateRecommenderRequest,
         context: Context
     ) async throws -> UpdateRecommenderResponse
 
-    /// Updates an Amazon Personalize solution to use a different automatic training configuration.
+    /// Serves `UpdateSolution`.
     func updateSolution(_ input: UpdateSolutionRequest, context: Context) async throws -> UpdateSolutionResponse
 }
 

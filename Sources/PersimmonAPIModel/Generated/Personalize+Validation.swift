@@ -180,7 +180,7 @@ package enum PersonalizeRules {
         pattern: #"arn:([a-z\d-]+):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"#
     )
     /// `S3Location`
-    package static let s3Location = ValueRule.string(max: 256, pattern: "(s3|http|https)://.+")
+    package static let s3Location = ValueRule.string(max: 256, pattern: "(s3|http|https|file)://.+")
     /// `SchedulingExpression`
     package static let schedulingExpression = ValueRule.string(min: 1, max: 16, pattern: #"rate\(\d+ days?\)"#)
     /// `Schemas`

@@ -73,19 +73,19 @@ package protocol PersonalizeEventsService: Sendable {
     /// Per-request state the transport passes through to every method (account, request ID, logger, …).
     associatedtype Context: Sendable
 
-    /// Records action interaction event data.
+    /// Serves `PutActionInteractions`.
     func putActionInteractions(_ input: PutActionInteractionsRequest, context: Context) async throws
 
-    /// Adds one or more actions to an Actions dataset.
+    /// Serves `PutActions`.
     func putActions(_ input: PutActionsRequest, context: Context) async throws
 
-    /// Records item interaction event data.
+    /// Serves `PutEvents`.
     func putEvents(_ input: PutEventsRequest, context: Context) async throws
 
-    /// Adds one or more items to an Items dataset.
+    /// Serves `PutItems`.
     func putItems(_ input: PutItemsRequest, context: Context) async throws
 
-    /// Adds one or more users to a Users dataset.
+    /// Serves `PutUsers`.
     func putUsers(_ input: PutUsersRequest, context: Context) async throws
 }
 

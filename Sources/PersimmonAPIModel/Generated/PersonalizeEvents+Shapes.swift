@@ -17,11 +17,10 @@ package enum PersonalizeEventsErrors {
     ]
 }
 
-/// Represents action metadata added to an Action dataset using the PutActions API.
+/// The model's `Action` structure.
 package struct Action: Codable, Sendable, Equatable {
-    /// The ID associated with the action.
     package var actionId: String
-    /// A string map of action-specific metadata. A JSON document, sent as a string.
+    /// A JSON document, sent as a string.
     package var properties: String?
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -50,25 +49,17 @@ package struct Action: Codable, Sendable, Equatable {
     }
 }
 
-/// Represents an action interaction event sent using the PutActionInteractions API.
+/// The model's `ActionInteraction` structure.
 package struct ActionInteraction: Codable, Sendable, Equatable {
-    /// The ID of the action the user interacted with.
     package var actionId: String
-    /// The ID of the user who interacted with the action.
     package var userId: String?
-    /// The ID associated with the user's visit.
     package var sessionId: String
-    /// The timestamp for when the action interaction event occurred.
     package var timestamp: Date
-    /// The type of action interaction event.
     package var eventType: String
-    /// An ID associated with the event.
     package var eventId: String?
-    /// The ID of the list of recommendations that contains the action the user interacted with.
     package var recommendationId: String?
-    /// A list of action IDs that represents the sequence of actions you have shown the user.
     package var impression: [String]?
-    /// A string map of event-specific data that you might choose to record. A JSON document, sent as a string.
+    /// A JSON document, sent as a string.
     package var properties: String?
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -147,25 +138,17 @@ package struct ActionInteraction: Codable, Sendable, Equatable {
     }
 }
 
-/// Represents item interaction event information sent using the PutEvents API.
+/// The model's `Event` structure.
 package struct Event: Codable, Sendable, Equatable {
-    /// An ID associated with the event.
     package var eventId: String?
-    /// The type of event, such as click or download.
     package var eventType: String
-    /// The event value that corresponds to the EVENT_VALUE field of the Item interactions schema.
     package var eventValue: Double?
-    /// The item ID key that corresponds to the ITEM_ID field of the Item interactions dataset's schema.
     package var itemId: String?
-    /// A string map of event-specific data that you might choose to record. A JSON document, sent as a string.
+    /// A JSON document, sent as a string.
     package var properties: String?
-    /// The timestamp (in Unix time) on the client side when the event occurred.
     package var sentAt: Date
-    /// The ID of the list of recommendations that contains the item the user interacted with.
     package var recommendationId: String?
-    /// A list of item IDs that represents the sequence of items you have shown the user.
     package var impression: [String]?
-    /// Contains information about the metric attribution associated with an event.
     package var metricAttribution: PersonalizeEventsMetricAttribution?
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -247,11 +230,10 @@ package struct Event: Codable, Sendable, Equatable {
     }
 }
 
-/// Represents item metadata added to an Items dataset using the PutItems API.
+/// The model's `Item` structure.
 package struct Item: Codable, Sendable, Equatable {
-    /// The ID associated with the item.
     package var itemId: String
-    /// A string map of item-specific metadata. A JSON document, sent as a string.
+    /// A JSON document, sent as a string.
     package var properties: String?
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -280,9 +262,8 @@ package struct Item: Codable, Sendable, Equatable {
     }
 }
 
-/// Contains information about a metric attribution associated with an event.
+/// The model's `MetricAttribution` structure.
 package struct PersonalizeEventsMetricAttribution: Codable, Sendable, Equatable {
-    /// The source of the event, such as a third party.
     package var eventAttributionSource: String
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -317,9 +298,7 @@ package struct PersonalizeEventsMetricAttribution: Codable, Sendable, Equatable 
 
 /// The input of the `PutActionInteractions` operation.
 package struct PutActionInteractionsRequest: Codable, Sendable, Equatable {
-    /// The ID of your action interaction event tracker.
     package var trackingId: String
-    /// A list of action interaction events from the session.
     package var actionInteractions: [ActionInteraction]
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -359,9 +338,7 @@ package struct PutActionInteractionsRequest: Codable, Sendable, Equatable {
 
 /// The input of the `PutActions` operation.
 package struct PutActionsRequest: Codable, Sendable, Equatable {
-    /// The Amazon Resource Name (ARN) of the Actions dataset you are adding the action or actions to.
     package var datasetArn: String
-    /// A list of action data.
     package var actions: [Action]
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -392,13 +369,9 @@ package struct PutActionsRequest: Codable, Sendable, Equatable {
 
 /// The input of the `PutEvents` operation.
 package struct PutEventsRequest: Codable, Sendable, Equatable {
-    /// The tracking ID for the event.
     package var trackingId: String
-    /// The user associated with the event.
     package var userId: String?
-    /// The session ID associated with the user's visit.
     package var sessionId: String
-    /// A list of event data from the session.
     package var eventList: [Event]
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -444,9 +417,7 @@ package struct PutEventsRequest: Codable, Sendable, Equatable {
 
 /// The input of the `PutItems` operation.
 package struct PutItemsRequest: Codable, Sendable, Equatable {
-    /// The Amazon Resource Name (ARN) of the Items dataset you are adding the item or items to.
     package var datasetArn: String
-    /// A list of item data.
     package var items: [Item]
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -477,9 +448,7 @@ package struct PutItemsRequest: Codable, Sendable, Equatable {
 
 /// The input of the `PutUsers` operation.
 package struct PutUsersRequest: Codable, Sendable, Equatable {
-    /// The Amazon Resource Name (ARN) of the Users dataset you are adding the user or users to.
     package var datasetArn: String
-    /// A list of user data.
     package var users: [User]
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -508,11 +477,10 @@ package struct PutUsersRequest: Codable, Sendable, Equatable {
     }
 }
 
-/// Represents user metadata added to a Users dataset using the PutUsers API.
+/// The model's `User` structure.
 package struct User: Codable, Sendable, Equatable {
-    /// The ID associated with the user.
     package var userId: String
-    /// A string map of user-specific metadata. A JSON document, sent as a string.
+    /// A JSON document, sent as a string.
     package var properties: String?
 
     /// Creates a value from its members; optional members default to `nil`.

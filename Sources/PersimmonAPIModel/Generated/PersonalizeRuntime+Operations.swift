@@ -63,19 +63,19 @@ package protocol PersonalizeRuntimeService: Sendable {
     /// Per-request state the transport passes through to every method (account, request ID, logger, …).
     associatedtype Context: Sendable
 
-    /// Returns a list of recommended actions in sorted in descending order by prediction score.
+    /// Serves `GetActionRecommendations`.
     func getActionRecommendations(
         _ input: GetActionRecommendationsRequest,
         context: Context
     ) async throws -> GetActionRecommendationsResponse
 
-    /// Re-ranks a list of recommended items for the given user.
+    /// Serves `GetPersonalizedRanking`.
     func getPersonalizedRanking(
         _ input: GetPersonalizedRankingRequest,
         context: Context
     ) async throws -> GetPersonalizedRankingResponse
 
-    /// Returns a list of recommended items.
+    /// Serves `GetRecommendations`.
     func getRecommendations(
         _ input: GetRecommendationsRequest,
         context: Context

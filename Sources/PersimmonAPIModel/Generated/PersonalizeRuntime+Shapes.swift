@@ -18,15 +18,10 @@ package enum PersonalizeRuntimeErrors {
 
 /// The input of the `GetActionRecommendations` operation.
 package struct GetActionRecommendationsRequest: Codable, Sendable, Equatable {
-    /// The Amazon Resource Name (ARN) of the campaign to use for getting action recommendations.
     package var campaignArn: String?
-    /// The user ID of the user to provide action recommendations for.
     package var userId: String?
-    /// The number of results to return.
     package var numResults: Int?
-    /// The ARN of the filter to apply to the returned recommendations.
     package var filterArn: String?
-    /// The values to use when filtering recommendations.
     package var filterValues: [String: String]?
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -64,9 +59,7 @@ package struct GetActionRecommendationsRequest: Codable, Sendable, Equatable {
 
 /// The output of the `GetActionRecommendations` operation.
 package struct GetActionRecommendationsResponse: Codable, Sendable, Equatable {
-    /// A list of action recommendations sorted in descending order by prediction score.
     package var actionList: [PredictedAction]?
-    /// The ID of the recommendation.
     package var recommendationId: String?
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -97,21 +90,12 @@ package struct GetActionRecommendationsResponse: Codable, Sendable, Equatable {
 
 /// The input of the `GetPersonalizedRanking` operation.
 package struct GetPersonalizedRankingRequest: Codable, Sendable, Equatable {
-    /// The Amazon Resource Name (ARN) of the campaign to use for generating the personalized ranking.
     package var campaignArn: String
-    /// A list of items (by itemId ) to rank.
     package var inputList: [String]
-    /// The user for which you want the campaign to provide a personalized ranking.
     package var userId: String
-    /// The contextual metadata to use when getting recommendations.
     package var context: [String: String]?
-    /// The Amazon Resource Name (ARN) of a filter you created to include items or exclude items from recommendations
-    /// for a given user.
     package var filterArn: String?
-    /// The values to use when filtering recommendations.
     package var filterValues: [String: String]?
-    /// If you enabled metadata in recommendations when you created or updated the campaign, specify metadata columns
-    /// from your Items dataset to include in the personalized ranking.
     package var metadataColumns: [String: [String]]?
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -184,9 +168,7 @@ package struct GetPersonalizedRankingRequest: Codable, Sendable, Equatable {
 
 /// The output of the `GetPersonalizedRanking` operation.
 package struct GetPersonalizedRankingResponse: Codable, Sendable, Equatable {
-    /// A list of items in order of most likely interest to the user.
     package var personalizedRanking: [PredictedItem]?
-    /// The ID of the recommendation.
     package var recommendationId: String?
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -221,26 +203,15 @@ package struct GetPersonalizedRankingResponse: Codable, Sendable, Equatable {
 
 /// The input of the `GetRecommendations` operation.
 package struct GetRecommendationsRequest: Codable, Sendable, Equatable {
-    /// The Amazon Resource Name (ARN) of the campaign to use for getting recommendations.
     package var campaignArn: String?
-    /// The item ID to provide recommendations for.
     package var itemId: String?
-    /// The user ID to provide recommendations for.
     package var userId: String?
-    /// The number of results to return.
     package var numResults: Int?
-    /// The contextual metadata to use when getting recommendations.
     package var context: [String: String]?
-    /// The ARN of the filter to apply to the returned recommendations.
     package var filterArn: String?
-    /// The values to use when filtering recommendations.
     package var filterValues: [String: String]?
-    /// The Amazon Resource Name (ARN) of the recommender to use to get recommendations.
     package var recommenderArn: String?
-    /// The promotions to apply to the recommendation request.
     package var promotions: [Promotion]?
-    /// If you enabled metadata in recommendations when you created or updated the campaign or recommender, specify the
-    /// metadata columns from your Items dataset to include in item recommendations.
     package var metadataColumns: [String: [String]]?
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -331,9 +302,7 @@ package struct GetRecommendationsRequest: Codable, Sendable, Equatable {
 
 /// The output of the `GetRecommendations` operation.
 package struct GetRecommendationsResponse: Codable, Sendable, Equatable {
-    /// A list of recommendations sorted in descending order by prediction score.
     package var itemList: [PredictedItem]?
-    /// The ID of the recommendation.
     package var recommendationId: String?
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -362,11 +331,9 @@ package struct GetRecommendationsResponse: Codable, Sendable, Equatable {
     }
 }
 
-/// An object that identifies an action.
+/// The model's `PredictedAction` structure.
 package struct PredictedAction: Codable, Sendable, Equatable {
-    /// The ID of the recommended action.
     package var actionId: String?
-    /// The score of the recommended action.
     package var score: Double?
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -387,17 +354,12 @@ package struct PredictedAction: Codable, Sendable, Equatable {
     }
 }
 
-/// An object that identifies an item.
+/// The model's `PredictedItem` structure.
 package struct PredictedItem: Codable, Sendable, Equatable {
-    /// The recommended item ID.
     package var itemId: String?
-    /// A numeric representation of the model's certainty that the item will be the next user selection.
     package var score: Double?
-    /// The name of the promotion that included the predicted item.
     package var promotionName: String?
-    /// Metadata about the item from your Items dataset.
     package var metadata: [String: String]?
-    /// If you use User-Personalization-v2, a list of reasons for why the item was included in recommendations.
     package var reason: [String]?
 
     /// Creates a value from its members; optional members default to `nil`.
@@ -433,15 +395,11 @@ package struct PredictedItem: Codable, Sendable, Equatable {
     }
 }
 
-/// Contains information on a promotion.
+/// The model's `Promotion` structure.
 package struct Promotion: Codable, Sendable, Equatable {
-    /// The name of the promotion.
     package var name: String?
-    /// The percentage of recommended items to apply the promotion to.
     package var percentPromotedItems: Int?
-    /// The Amazon Resource Name (ARN) of the filter used by the promotion.
     package var filterArn: String?
-    /// The values to use when promoting items.
     package var filterValues: [String: String]?
 
     /// Creates a value from its members; optional members default to `nil`.

@@ -7,9 +7,12 @@ package struct ControlPlaneService: PersonalizeControlPlane {
 
     package let resources: ResourceManager
     package let catalog: Catalog
+    /// Which import, export and deletion locations this server can reach.
+    package let locations: any DataLocations
 
-    package init(resources: ResourceManager, catalog: Catalog = .shared) {
+    package init(resources: ResourceManager, catalog: Catalog = .shared, locations: any DataLocations = NoDataLocations()) {
         self.resources = resources
         self.catalog = catalog
+        self.locations = locations
     }
 }

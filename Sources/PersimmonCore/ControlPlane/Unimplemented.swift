@@ -5,75 +5,47 @@ import PersimmonAPIModel
 // what remains here (ops/api_coverage.py).
 
 extension ControlPlaneService {
-    package func createBatchInferenceJob(_ input: CreateBatchInferenceJobRequest, context: OperationContext)
-        async throws -> CreateBatchInferenceJobResponse
-    {
+    package func createBatchInferenceJob(_ input: CreateBatchInferenceJobRequest, context: OperationContext) async throws -> CreateBatchInferenceJobResponse {
         throw ServiceError.unsupported("CreateBatchInferenceJob")
     }
 
-    package func createBatchSegmentJob(_ input: CreateBatchSegmentJobRequest, context: OperationContext) async throws
-        -> CreateBatchSegmentJobResponse
-    {
+    package func createBatchSegmentJob(_ input: CreateBatchSegmentJobRequest, context: OperationContext) async throws -> CreateBatchSegmentJobResponse {
         throw ServiceError.unsupported("CreateBatchSegmentJob")
     }
 
-    package func createCampaign(_ input: CreateCampaignRequest, context: OperationContext) async throws
-        -> CreateCampaignResponse
-    {
+    package func createCampaign(_ input: CreateCampaignRequest, context: OperationContext) async throws -> CreateCampaignResponse {
         throw ServiceError.unsupported("CreateCampaign")
     }
 
-    package func createDataDeletionJob(_ input: CreateDataDeletionJobRequest, context: OperationContext) async throws
-        -> CreateDataDeletionJobResponse
-    {
+    package func createDataDeletionJob(_ input: CreateDataDeletionJobRequest, context: OperationContext) async throws -> CreateDataDeletionJobResponse {
         throw ServiceError.unsupported("CreateDataDeletionJob")
     }
 
-    package func createDatasetExportJob(_ input: CreateDatasetExportJobRequest, context: OperationContext) async throws
-        -> CreateDatasetExportJobResponse
-    {
+    package func createDatasetExportJob(_ input: CreateDatasetExportJobRequest, context: OperationContext) async throws -> CreateDatasetExportJobResponse {
         throw ServiceError.unsupported("CreateDatasetExportJob")
     }
 
-    package func createDatasetImportJob(_ input: CreateDatasetImportJobRequest, context: OperationContext) async throws
-        -> CreateDatasetImportJobResponse
-    {
-        throw ServiceError.unsupported("CreateDatasetImportJob")
-    }
-
-    package func createEventTracker(_ input: CreateEventTrackerRequest, context: OperationContext) async throws
-        -> CreateEventTrackerResponse
-    {
+    package func createEventTracker(_ input: CreateEventTrackerRequest, context: OperationContext) async throws -> CreateEventTrackerResponse {
         throw ServiceError.unsupported("CreateEventTracker")
     }
 
-    package func createFilter(_ input: CreateFilterRequest, context: OperationContext) async throws
-        -> CreateFilterResponse
-    {
+    package func createFilter(_ input: CreateFilterRequest, context: OperationContext) async throws -> CreateFilterResponse {
         throw ServiceError.unsupported("CreateFilter")
     }
 
-    package func createMetricAttribution(_ input: CreateMetricAttributionRequest, context: OperationContext)
-        async throws -> CreateMetricAttributionResponse
-    {
+    package func createMetricAttribution(_ input: CreateMetricAttributionRequest, context: OperationContext) async throws -> CreateMetricAttributionResponse {
         throw ServiceError.unsupported("CreateMetricAttribution")
     }
 
-    package func createRecommender(_ input: CreateRecommenderRequest, context: OperationContext) async throws
-        -> CreateRecommenderResponse
-    {
+    package func createRecommender(_ input: CreateRecommenderRequest, context: OperationContext) async throws -> CreateRecommenderResponse {
         throw ServiceError.unsupported("CreateRecommender")
     }
 
-    package func createSolution(_ input: CreateSolutionRequest, context: OperationContext) async throws
-        -> CreateSolutionResponse
-    {
+    package func createSolution(_ input: CreateSolutionRequest, context: OperationContext) async throws -> CreateSolutionResponse {
         throw ServiceError.unsupported("CreateSolution")
     }
 
-    package func createSolutionVersion(_ input: CreateSolutionVersionRequest, context: OperationContext) async throws
-        -> CreateSolutionVersionResponse
-    {
+    package func createSolutionVersion(_ input: CreateSolutionVersionRequest, context: OperationContext) async throws -> CreateSolutionVersionResponse {
         throw ServiceError.unsupported("CreateSolutionVersion")
     }
 
@@ -89,9 +61,7 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("DeleteFilter")
     }
 
-    package func deleteMetricAttribution(_ input: DeleteMetricAttributionRequest, context: OperationContext)
-        async throws
-    {
+    package func deleteMetricAttribution(_ input: DeleteMetricAttributionRequest, context: OperationContext) async throws {
         throw ServiceError.unsupported("DeleteMetricAttribution")
     }
 
@@ -103,220 +73,141 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("DeleteSolution")
     }
 
-    package func describeBatchInferenceJob(_ input: DescribeBatchInferenceJobRequest, context: OperationContext)
-        async throws -> DescribeBatchInferenceJobResponse
-    {
+    package func describeBatchInferenceJob(_ input: DescribeBatchInferenceJobRequest, context: OperationContext) async throws -> DescribeBatchInferenceJobResponse {
         throw ServiceError.unsupported("DescribeBatchInferenceJob")
     }
 
-    package func describeBatchSegmentJob(_ input: DescribeBatchSegmentJobRequest, context: OperationContext)
-        async throws -> DescribeBatchSegmentJobResponse
-    {
+    package func describeBatchSegmentJob(_ input: DescribeBatchSegmentJobRequest, context: OperationContext) async throws -> DescribeBatchSegmentJobResponse {
         throw ServiceError.unsupported("DescribeBatchSegmentJob")
     }
 
-    package func describeCampaign(_ input: DescribeCampaignRequest, context: OperationContext) async throws
-        -> DescribeCampaignResponse
-    {
+    package func describeCampaign(_ input: DescribeCampaignRequest, context: OperationContext) async throws -> DescribeCampaignResponse {
         throw ServiceError.unsupported("DescribeCampaign")
     }
 
-    package func describeDataDeletionJob(_ input: DescribeDataDeletionJobRequest, context: OperationContext)
-        async throws -> DescribeDataDeletionJobResponse
-    {
+    package func describeDataDeletionJob(_ input: DescribeDataDeletionJobRequest, context: OperationContext) async throws -> DescribeDataDeletionJobResponse {
         throw ServiceError.unsupported("DescribeDataDeletionJob")
     }
 
-    package func describeDatasetExportJob(_ input: DescribeDatasetExportJobRequest, context: OperationContext)
-        async throws -> DescribeDatasetExportJobResponse
-    {
+    package func describeDatasetExportJob(_ input: DescribeDatasetExportJobRequest, context: OperationContext) async throws -> DescribeDatasetExportJobResponse {
         throw ServiceError.unsupported("DescribeDatasetExportJob")
     }
 
-    package func describeDatasetImportJob(_ input: DescribeDatasetImportJobRequest, context: OperationContext)
-        async throws -> DescribeDatasetImportJobResponse
-    {
-        throw ServiceError.unsupported("DescribeDatasetImportJob")
-    }
-
-    package func describeEventTracker(_ input: DescribeEventTrackerRequest, context: OperationContext) async throws
-        -> DescribeEventTrackerResponse
-    {
+    package func describeEventTracker(_ input: DescribeEventTrackerRequest, context: OperationContext) async throws -> DescribeEventTrackerResponse {
         throw ServiceError.unsupported("DescribeEventTracker")
     }
 
-    package func describeFilter(_ input: DescribeFilterRequest, context: OperationContext) async throws
-        -> DescribeFilterResponse
-    {
+    package func describeFilter(_ input: DescribeFilterRequest, context: OperationContext) async throws -> DescribeFilterResponse {
         throw ServiceError.unsupported("DescribeFilter")
     }
 
-    package func describeMetricAttribution(_ input: DescribeMetricAttributionRequest, context: OperationContext)
-        async throws -> DescribeMetricAttributionResponse
-    {
+    package func describeMetricAttribution(_ input: DescribeMetricAttributionRequest, context: OperationContext) async throws -> DescribeMetricAttributionResponse {
         throw ServiceError.unsupported("DescribeMetricAttribution")
     }
 
-    package func describeRecommender(_ input: DescribeRecommenderRequest, context: OperationContext) async throws
-        -> DescribeRecommenderResponse
-    {
+    package func describeRecommender(_ input: DescribeRecommenderRequest, context: OperationContext) async throws -> DescribeRecommenderResponse {
         throw ServiceError.unsupported("DescribeRecommender")
     }
 
-    package func describeSolution(_ input: DescribeSolutionRequest, context: OperationContext) async throws
-        -> DescribeSolutionResponse
-    {
+    package func describeSolution(_ input: DescribeSolutionRequest, context: OperationContext) async throws -> DescribeSolutionResponse {
         throw ServiceError.unsupported("DescribeSolution")
     }
 
-    package func describeSolutionVersion(_ input: DescribeSolutionVersionRequest, context: OperationContext)
-        async throws -> DescribeSolutionVersionResponse
-    {
+    package func describeSolutionVersion(_ input: DescribeSolutionVersionRequest, context: OperationContext) async throws -> DescribeSolutionVersionResponse {
         throw ServiceError.unsupported("DescribeSolutionVersion")
     }
 
-    package func getSolutionMetrics(_ input: GetSolutionMetricsRequest, context: OperationContext) async throws
-        -> GetSolutionMetricsResponse
-    {
+    package func getSolutionMetrics(_ input: GetSolutionMetricsRequest, context: OperationContext) async throws -> GetSolutionMetricsResponse {
         throw ServiceError.unsupported("GetSolutionMetrics")
     }
 
-    package func listBatchInferenceJobs(_ input: ListBatchInferenceJobsRequest, context: OperationContext) async throws
-        -> ListBatchInferenceJobsResponse
-    {
+    package func listBatchInferenceJobs(_ input: ListBatchInferenceJobsRequest, context: OperationContext) async throws -> ListBatchInferenceJobsResponse {
         throw ServiceError.unsupported("ListBatchInferenceJobs")
     }
 
-    package func listBatchSegmentJobs(_ input: ListBatchSegmentJobsRequest, context: OperationContext) async throws
-        -> ListBatchSegmentJobsResponse
-    {
+    package func listBatchSegmentJobs(_ input: ListBatchSegmentJobsRequest, context: OperationContext) async throws -> ListBatchSegmentJobsResponse {
         throw ServiceError.unsupported("ListBatchSegmentJobs")
     }
 
-    package func listCampaigns(_ input: ListCampaignsRequest, context: OperationContext) async throws
-        -> ListCampaignsResponse
-    {
+    package func listCampaigns(_ input: ListCampaignsRequest, context: OperationContext) async throws -> ListCampaignsResponse {
         throw ServiceError.unsupported("ListCampaigns")
     }
 
-    package func listDataDeletionJobs(_ input: ListDataDeletionJobsRequest, context: OperationContext) async throws
-        -> ListDataDeletionJobsResponse
-    {
+    package func listDataDeletionJobs(_ input: ListDataDeletionJobsRequest, context: OperationContext) async throws -> ListDataDeletionJobsResponse {
         throw ServiceError.unsupported("ListDataDeletionJobs")
     }
 
-    package func listDatasetExportJobs(_ input: ListDatasetExportJobsRequest, context: OperationContext) async throws
-        -> ListDatasetExportJobsResponse
-    {
+    package func listDatasetExportJobs(_ input: ListDatasetExportJobsRequest, context: OperationContext) async throws -> ListDatasetExportJobsResponse {
         throw ServiceError.unsupported("ListDatasetExportJobs")
     }
 
-    package func listDatasetImportJobs(_ input: ListDatasetImportJobsRequest, context: OperationContext) async throws
-        -> ListDatasetImportJobsResponse
-    {
-        throw ServiceError.unsupported("ListDatasetImportJobs")
-    }
-
-    package func listEventTrackers(_ input: ListEventTrackersRequest, context: OperationContext) async throws
-        -> ListEventTrackersResponse
-    {
+    package func listEventTrackers(_ input: ListEventTrackersRequest, context: OperationContext) async throws -> ListEventTrackersResponse {
         throw ServiceError.unsupported("ListEventTrackers")
     }
 
-    package func listFilters(_ input: ListFiltersRequest, context: OperationContext) async throws -> ListFiltersResponse
-    {
+    package func listFilters(_ input: ListFiltersRequest, context: OperationContext) async throws -> ListFiltersResponse {
         throw ServiceError.unsupported("ListFilters")
     }
 
-    package func listMetricAttributionMetrics(_ input: ListMetricAttributionMetricsRequest, context: OperationContext)
-        async throws -> ListMetricAttributionMetricsResponse
-    {
+    package func listMetricAttributionMetrics(_ input: ListMetricAttributionMetricsRequest, context: OperationContext) async throws -> ListMetricAttributionMetricsResponse {
         throw ServiceError.unsupported("ListMetricAttributionMetrics")
     }
 
-    package func listMetricAttributions(_ input: ListMetricAttributionsRequest, context: OperationContext) async throws
-        -> ListMetricAttributionsResponse
-    {
+    package func listMetricAttributions(_ input: ListMetricAttributionsRequest, context: OperationContext) async throws -> ListMetricAttributionsResponse {
         throw ServiceError.unsupported("ListMetricAttributions")
     }
 
-    package func listRecommenders(_ input: ListRecommendersRequest, context: OperationContext) async throws
-        -> ListRecommendersResponse
-    {
+    package func listRecommenders(_ input: ListRecommendersRequest, context: OperationContext) async throws -> ListRecommendersResponse {
         throw ServiceError.unsupported("ListRecommenders")
     }
 
-    package func listSolutionVersions(_ input: ListSolutionVersionsRequest, context: OperationContext) async throws
-        -> ListSolutionVersionsResponse
-    {
+    package func listSolutionVersions(_ input: ListSolutionVersionsRequest, context: OperationContext) async throws -> ListSolutionVersionsResponse {
         throw ServiceError.unsupported("ListSolutionVersions")
     }
 
-    package func listSolutions(_ input: ListSolutionsRequest, context: OperationContext) async throws
-        -> ListSolutionsResponse
-    {
+    package func listSolutions(_ input: ListSolutionsRequest, context: OperationContext) async throws -> ListSolutionsResponse {
         throw ServiceError.unsupported("ListSolutions")
     }
 
-    package func startRecommender(_ input: StartRecommenderRequest, context: OperationContext) async throws
-        -> StartRecommenderResponse
-    {
+    package func startRecommender(_ input: StartRecommenderRequest, context: OperationContext) async throws -> StartRecommenderResponse {
         throw ServiceError.unsupported("StartRecommender")
     }
 
-    package func stopRecommender(_ input: StopRecommenderRequest, context: OperationContext) async throws
-        -> StopRecommenderResponse
-    {
+    package func stopRecommender(_ input: StopRecommenderRequest, context: OperationContext) async throws -> StopRecommenderResponse {
         throw ServiceError.unsupported("StopRecommender")
     }
 
-    package func stopSolutionVersionCreation(_ input: StopSolutionVersionCreationRequest, context: OperationContext)
-        async throws
-    {
+    package func stopSolutionVersionCreation(_ input: StopSolutionVersionCreationRequest, context: OperationContext) async throws {
         throw ServiceError.unsupported("StopSolutionVersionCreation")
     }
 
-    package func updateCampaign(_ input: UpdateCampaignRequest, context: OperationContext) async throws
-        -> UpdateCampaignResponse
-    {
+    package func updateCampaign(_ input: UpdateCampaignRequest, context: OperationContext) async throws -> UpdateCampaignResponse {
         throw ServiceError.unsupported("UpdateCampaign")
     }
 
-    package func updateMetricAttribution(_ input: UpdateMetricAttributionRequest, context: OperationContext)
-        async throws -> UpdateMetricAttributionResponse
-    {
+    package func updateMetricAttribution(_ input: UpdateMetricAttributionRequest, context: OperationContext) async throws -> UpdateMetricAttributionResponse {
         throw ServiceError.unsupported("UpdateMetricAttribution")
     }
 
-    package func updateRecommender(_ input: UpdateRecommenderRequest, context: OperationContext) async throws
-        -> UpdateRecommenderResponse
-    {
+    package func updateRecommender(_ input: UpdateRecommenderRequest, context: OperationContext) async throws -> UpdateRecommenderResponse {
         throw ServiceError.unsupported("UpdateRecommender")
     }
 
-    package func updateSolution(_ input: UpdateSolutionRequest, context: OperationContext) async throws
-        -> UpdateSolutionResponse
-    {
+    package func updateSolution(_ input: UpdateSolutionRequest, context: OperationContext) async throws -> UpdateSolutionResponse {
         throw ServiceError.unsupported("UpdateSolution")
     }
 }
 
 extension RuntimeService {
-    package func getActionRecommendations(_ input: GetActionRecommendationsRequest, context: OperationContext)
-        async throws -> GetActionRecommendationsResponse
-    {
+    package func getActionRecommendations(_ input: GetActionRecommendationsRequest, context: OperationContext) async throws -> GetActionRecommendationsResponse {
         throw ServiceError.unsupported("GetActionRecommendations")
     }
 
-    package func getPersonalizedRanking(_ input: GetPersonalizedRankingRequest, context: OperationContext) async throws
-        -> GetPersonalizedRankingResponse
-    {
+    package func getPersonalizedRanking(_ input: GetPersonalizedRankingRequest, context: OperationContext) async throws -> GetPersonalizedRankingResponse {
         throw ServiceError.unsupported("GetPersonalizedRanking")
     }
 
-    package func getRecommendations(_ input: GetRecommendationsRequest, context: OperationContext) async throws
-        -> GetRecommendationsResponse
-    {
+    package func getRecommendations(_ input: GetRecommendationsRequest, context: OperationContext) async throws -> GetRecommendationsResponse {
         throw ServiceError.unsupported("GetRecommendations")
     }
 }

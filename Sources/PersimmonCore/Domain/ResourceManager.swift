@@ -30,7 +30,8 @@ package struct ResourceManager: Sendable {
     @discardableResult
     package func create(
         kind: ResourceKind, name: String, arn: String, parentARN: String?, document: some Encodable,
-        tags: [Tag]?, context: OperationContext, hasLifecycle: Bool = true, jobPayload: String = "{}"
+        tags: [Tag]?, context: OperationContext, hasLifecycle: Bool = true,
+        jobKind: String = LifecycleJobKind.create, jobPayload: String = "{}"
     ) async throws -> ResourceRecord {
         let now = context.now.epochMilliseconds
         let record = ResourceRecord(
@@ -45,7 +46,7 @@ package struct ResourceManager: Sendable {
         }
         guard hasLifecycle else { return record }
         try await jobs.enqueue(
-            account: context.account, kind: LifecycleJobKind.create, resourceARN: arn, payload: jobPayload,
+            account: context.account, kind: jobKind, resourceARN: arn, payload: jobPayload,
             runAfter: now, now: now
         )
         return record
