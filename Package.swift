@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "PersimmonCatalog"),
         .target(name: "PersimmonIAM"),
         .target(name: "PersimmonRecipes"),
+        .target(name: "PersimmonFilters"),
         .target(name: "PersimmonData", dependencies: ["PersimmonCatalog"]),
         .target(
             name: "PersimmonCore",
@@ -57,6 +58,7 @@ let package = Package(
                 "PersimmonS3",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -90,6 +92,7 @@ let package = Package(
                 "PersimmonCore",
                 "PersimmonStore",
                 "PersimmonWorkers",
+                "PersimmonS3",
                 "PersimmonHTTP",
                 "PersimmonSigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -114,6 +117,7 @@ let package = Package(
         .testTarget(name: "PersimmonIAMTests", dependencies: ["PersimmonIAM"]),
         .testTarget(name: "PersimmonS3Tests", dependencies: ["PersimmonS3"]),
         .testTarget(name: "PersimmonRecipesTests", dependencies: ["PersimmonRecipes"]),
+        .testTarget(name: "PersimmonFiltersTests", dependencies: ["PersimmonFilters"]),
         .testTarget(name: "PersimmonDataTests", dependencies: ["PersimmonData", "PersimmonCatalog"]),
         .testTarget(name: "PersimmonAPIModelTests", dependencies: ["PersimmonAPIModel"]),
         .testTarget(name: "PersimmonCoreTests", dependencies: ["PersimmonCore", "PersimmonAPIModel"]),

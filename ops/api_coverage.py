@@ -2,7 +2,7 @@
 """Writes docs/api-coverage.md: every operation of the three Personalize services and whether Persimmon serves it.
 
 An operation is "not yet" when its handler still lives in Sources/PersimmonCore/ControlPlane/Unimplemented.swift
-(where it answers UnsupportedOperationException); otherwise it is served. Run: python3 ops/api_coverage.py
+(where it answers UnsupportedOperationException); otherwise it is served. Run: python3 ops/api_coverage.py (add --check to only verify).
 """
 import gzip
 import json
@@ -56,8 +56,17 @@ def main():
     lines.insert(6, f"Served: {served} of {total}.")
     lines.insert(7, "")
     out = os.path.join(ROOT, "docs/api-coverage.md")
-    open(out, "w").write("\n".join(lines))
+    text = "\n".join(lines) + "\n"
+    if "--check" in sys.argv:
+        current = open(out).read() if os.path.exists(out) else ""
+        if current != text:
+            print(f"{out} is out of date: run python3 ops/api_coverage.py", file=sys.stderr)
+            return 1
+        print(f"{out} is up to date: {served}/{total} served")
+        return 0
+    open(out, "w").write(text)
     print(f"wrote {out}: {served}/{total} served")
+    return 0
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import PersimmonCore
 import PersimmonHTTP
+import PersimmonS3
 import PersimmonStore
 import PersimmonWorkers
 import ServiceLifecycle
@@ -26,7 +27,8 @@ package enum PersimmonServer {
     /// The request-serving graph over a storage: shared by `serve` and the HTTP tests.
     package static func makeComponents(
         storage: any PersimmonStorage, box: SecretBox, clock: any WallClock,
-        operatorCredentials: DataDirectory.OperatorCredentials, region: String
+        operatorCredentials: DataDirectory.OperatorCredentials, region: String,
+        locations: any DataLocations = NoDataLocations()
     ) -> (frontDoor: FrontDoor, resources: ResourceManager, accounts: AccountService) {
         let accounts = AccountService(
             store: storage, box: box, clock: clock, operatorAccessKeyID: operatorCredentials.AccessKeyId,
@@ -34,7 +36,7 @@ package enum PersimmonServer {
         )
         let resources = ResourceManager(store: storage, jobs: storage, tokens: PageTokenCodec(box: box))
         let frontDoor = FrontDoor(
-            controlPlane: ControlPlaneService(resources: resources),
+            controlPlane: ControlPlaneService(resources: resources, locations: locations),
             runtime: RuntimeService(resources: resources),
             events: EventsService(resources: resources),
             admin: AdminAPI(accounts: accounts),
@@ -43,6 +45,22 @@ package enum PersimmonServer {
             clock: clock
         )
         return (frontDoor, resources, accounts)
+    }
+
+    /// The S3 endpoint and import root that data locations may name.
+    static func makeDataSources(_ configuration: ServerConfiguration) throws -> DataSources {
+        var s3: S3Client?
+        if let endpoint = configuration.s3EndpointURL, let keyID = configuration.s3AccessKeyID,
+            let secret = configuration.s3SecretAccessKey
+        {
+            s3 = try S3Client(
+                configuration: S3Configuration(
+                    endpointURL: endpoint, region: configuration.s3Region ?? configuration.region,
+                    accessKeyID: keyID, secretAccessKey: secret, pathStyle: configuration.s3PathStyle
+                )
+            )
+        }
+        return try DataSources(s3: s3, importRoot: configuration.importRoot)
     }
 
     /// Runs migrations and exits: `persimmon migrate`.
@@ -73,9 +91,10 @@ package enum PersimmonServer {
         let (storage, storageService) = try openStorage(configuration, dataDirectory: dataDirectory, logger: logger)
         let clock = SystemWallClock()
 
+        let dataSources = try makeDataSources(configuration)
         let parts = makeComponents(
             storage: storage, box: box, clock: clock,
-            operatorCredentials: operatorCredentials, region: configuration.region
+            operatorCredentials: operatorCredentials, region: configuration.region, locations: dataSources
         )
         let worker = JobWorker(
             queue: storage,

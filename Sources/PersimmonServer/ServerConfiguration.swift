@@ -17,6 +17,16 @@ package struct ServerConfiguration: Sendable {
     /// Base64 of 32 bytes, or a passphrase; a key file in the data directory is made when nil.
     package var masterKey: String?
     package var logLevel: Logger.Level = .info
+    /// The S3-compatible endpoint imports, exports and batch jobs read and write (`s3://` locations).
+    package var s3EndpointURL: String?
+    /// The region to sign S3 requests for; the server's region when nil.
+    package var s3Region: String?
+    package var s3AccessKeyID: String?
+    package var s3SecretAccessKey: String?
+    /// Path-style addressing (`endpoint/bucket/key`); virtual-hosted style (`bucket.endpoint/key`) when false.
+    package var s3PathStyle: Bool = true
+    /// The directory `file://` data locations must lie in; local paths are refused when nil.
+    package var importRoot: String?
     /// Worker threads for CPU-heavy work.
     package var computeThreads: Int = max(1, System.coreCount - 1)
 
@@ -32,6 +42,14 @@ package struct ServerConfiguration: Sendable {
         else { throw ConfigurationError("--region must look like us-east-1") }
         if let url = databaseURL, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
             throw ConfigurationError("--database-url must start with postgres:// (leave it unset for embedded SQLite)")
+        }
+        if let url = s3EndpointURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw ConfigurationError("--s3-endpoint-url must be an http(s) URL")
+        }
+        if s3EndpointURL != nil, s3AccessKeyID == nil || s3SecretAccessKey == nil {
+            throw ConfigurationError(
+                "--s3-endpoint-url needs PERSIMMON_S3_ACCESS_KEY_ID and PERSIMMON_S3_SECRET_ACCESS_KEY"
+            )
         }
         if (operatorAccessKeyID == nil) != (operatorSecretAccessKey == nil) {
             throw ConfigurationError(

@@ -87,7 +87,7 @@ package struct JobWorker: Service {
     }
 
     /// Runs one claimed job to completion, keeping its lease alive meanwhile.
-    func process(_ job: JobRecord) async {
+    package func process(_ job: JobRecord) async {
         var logger = logger
         logger[metadataKey: "job.id"] = .stringConvertible(job.id)
         logger[metadataKey: "job.kind"] = .string(job.kind)

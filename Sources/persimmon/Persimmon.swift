@@ -50,11 +50,29 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The region in ARNs and signatures (env PERSIMMON_REGION; default us-east-1).")
     var region: String?
 
+    @Option(help: "S3-compatible endpoint for s3:// data locations (env PERSIMMON_S3_ENDPOINT_URL); credentials from PERSIMMON_S3_ACCESS_KEY_ID / PERSIMMON_S3_SECRET_ACCESS_KEY.")
+    var s3EndpointURL: String?
+
+    @Option(help: "Region to sign S3 requests for (env PERSIMMON_S3_REGION; default: --region).")
+    var s3Region: String?
+
+    @Flag(help: "Use virtual-hosted-style S3 addressing (bucket.endpoint) instead of path style.")
+    var s3VirtualHosted = false
+
+    @Option(help: "Directory that file:// data locations must lie in (env PERSIMMON_IMPORT_ROOT).")
+    var importRoot: String?
+
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
+        configuration.s3EndpointURL = s3EndpointURL ?? env["PERSIMMON_S3_ENDPOINT_URL"]
+        configuration.s3Region = s3Region ?? env["PERSIMMON_S3_REGION"]
+        configuration.s3AccessKeyID = env["PERSIMMON_S3_ACCESS_KEY_ID"]
+        configuration.s3SecretAccessKey = env["PERSIMMON_S3_SECRET_ACCESS_KEY"]
+        configuration.s3PathStyle = !(s3VirtualHosted || env["PERSIMMON_S3_VIRTUAL_HOSTED"] == "1")
+        configuration.importRoot = importRoot ?? env["PERSIMMON_IMPORT_ROOT"]
         try storage.apply(to: &configuration, environment: env)
         configuration.host = host ?? env["PERSIMMON_HOST"] ?? configuration.host
         if let port = port ?? env["PERSIMMON_PORT"].flatMap(Int.init) { configuration.port = port }

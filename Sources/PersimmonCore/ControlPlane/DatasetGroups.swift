@@ -3,7 +3,7 @@ import PersimmonAPIModel
 extension ControlPlaneService {
     /// Resource kinds that must be gone before their dataset group can be deleted.
     static let datasetGroupChildren: [ResourceKind] = [
-        .dataset, .solution, .eventTracker, .filter, .recommender, .campaign, .metricAttribution,
+        .dataset, .solution, .eventTracker, .filter, .recommender, .metricAttribution,
     ]
 
     package func createDatasetGroup(_ input: CreateDatasetGroupRequest, context: OperationContext) async throws

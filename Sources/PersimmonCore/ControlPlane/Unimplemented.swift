@@ -13,20 +13,12 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("CreateBatchSegmentJob")
     }
 
-    package func createCampaign(_ input: CreateCampaignRequest, context: OperationContext) async throws -> CreateCampaignResponse {
-        throw ServiceError.unsupported("CreateCampaign")
-    }
-
     package func createDataDeletionJob(_ input: CreateDataDeletionJobRequest, context: OperationContext) async throws -> CreateDataDeletionJobResponse {
         throw ServiceError.unsupported("CreateDataDeletionJob")
     }
 
     package func createDatasetExportJob(_ input: CreateDatasetExportJobRequest, context: OperationContext) async throws -> CreateDatasetExportJobResponse {
         throw ServiceError.unsupported("CreateDatasetExportJob")
-    }
-
-    package func createEventTracker(_ input: CreateEventTrackerRequest, context: OperationContext) async throws -> CreateEventTrackerResponse {
-        throw ServiceError.unsupported("CreateEventTracker")
     }
 
     package func createFilter(_ input: CreateFilterRequest, context: OperationContext) async throws -> CreateFilterResponse {
@@ -41,20 +33,8 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("CreateRecommender")
     }
 
-    package func createSolution(_ input: CreateSolutionRequest, context: OperationContext) async throws -> CreateSolutionResponse {
-        throw ServiceError.unsupported("CreateSolution")
-    }
-
     package func createSolutionVersion(_ input: CreateSolutionVersionRequest, context: OperationContext) async throws -> CreateSolutionVersionResponse {
         throw ServiceError.unsupported("CreateSolutionVersion")
-    }
-
-    package func deleteCampaign(_ input: DeleteCampaignRequest, context: OperationContext) async throws {
-        throw ServiceError.unsupported("DeleteCampaign")
-    }
-
-    package func deleteEventTracker(_ input: DeleteEventTrackerRequest, context: OperationContext) async throws {
-        throw ServiceError.unsupported("DeleteEventTracker")
     }
 
     package func deleteFilter(_ input: DeleteFilterRequest, context: OperationContext) async throws {
@@ -69,10 +49,6 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("DeleteRecommender")
     }
 
-    package func deleteSolution(_ input: DeleteSolutionRequest, context: OperationContext) async throws {
-        throw ServiceError.unsupported("DeleteSolution")
-    }
-
     package func describeBatchInferenceJob(_ input: DescribeBatchInferenceJobRequest, context: OperationContext) async throws -> DescribeBatchInferenceJobResponse {
         throw ServiceError.unsupported("DescribeBatchInferenceJob")
     }
@@ -81,20 +57,12 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("DescribeBatchSegmentJob")
     }
 
-    package func describeCampaign(_ input: DescribeCampaignRequest, context: OperationContext) async throws -> DescribeCampaignResponse {
-        throw ServiceError.unsupported("DescribeCampaign")
-    }
-
     package func describeDataDeletionJob(_ input: DescribeDataDeletionJobRequest, context: OperationContext) async throws -> DescribeDataDeletionJobResponse {
         throw ServiceError.unsupported("DescribeDataDeletionJob")
     }
 
     package func describeDatasetExportJob(_ input: DescribeDatasetExportJobRequest, context: OperationContext) async throws -> DescribeDatasetExportJobResponse {
         throw ServiceError.unsupported("DescribeDatasetExportJob")
-    }
-
-    package func describeEventTracker(_ input: DescribeEventTrackerRequest, context: OperationContext) async throws -> DescribeEventTrackerResponse {
-        throw ServiceError.unsupported("DescribeEventTracker")
     }
 
     package func describeFilter(_ input: DescribeFilterRequest, context: OperationContext) async throws -> DescribeFilterResponse {
@@ -107,10 +75,6 @@ extension ControlPlaneService {
 
     package func describeRecommender(_ input: DescribeRecommenderRequest, context: OperationContext) async throws -> DescribeRecommenderResponse {
         throw ServiceError.unsupported("DescribeRecommender")
-    }
-
-    package func describeSolution(_ input: DescribeSolutionRequest, context: OperationContext) async throws -> DescribeSolutionResponse {
-        throw ServiceError.unsupported("DescribeSolution")
     }
 
     package func describeSolutionVersion(_ input: DescribeSolutionVersionRequest, context: OperationContext) async throws -> DescribeSolutionVersionResponse {
@@ -129,20 +93,12 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("ListBatchSegmentJobs")
     }
 
-    package func listCampaigns(_ input: ListCampaignsRequest, context: OperationContext) async throws -> ListCampaignsResponse {
-        throw ServiceError.unsupported("ListCampaigns")
-    }
-
     package func listDataDeletionJobs(_ input: ListDataDeletionJobsRequest, context: OperationContext) async throws -> ListDataDeletionJobsResponse {
         throw ServiceError.unsupported("ListDataDeletionJobs")
     }
 
     package func listDatasetExportJobs(_ input: ListDatasetExportJobsRequest, context: OperationContext) async throws -> ListDatasetExportJobsResponse {
         throw ServiceError.unsupported("ListDatasetExportJobs")
-    }
-
-    package func listEventTrackers(_ input: ListEventTrackersRequest, context: OperationContext) async throws -> ListEventTrackersResponse {
-        throw ServiceError.unsupported("ListEventTrackers")
     }
 
     package func listFilters(_ input: ListFiltersRequest, context: OperationContext) async throws -> ListFiltersResponse {
@@ -165,10 +121,6 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("ListSolutionVersions")
     }
 
-    package func listSolutions(_ input: ListSolutionsRequest, context: OperationContext) async throws -> ListSolutionsResponse {
-        throw ServiceError.unsupported("ListSolutions")
-    }
-
     package func startRecommender(_ input: StartRecommenderRequest, context: OperationContext) async throws -> StartRecommenderResponse {
         throw ServiceError.unsupported("StartRecommender")
     }
@@ -181,20 +133,12 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("StopSolutionVersionCreation")
     }
 
-    package func updateCampaign(_ input: UpdateCampaignRequest, context: OperationContext) async throws -> UpdateCampaignResponse {
-        throw ServiceError.unsupported("UpdateCampaign")
-    }
-
     package func updateMetricAttribution(_ input: UpdateMetricAttributionRequest, context: OperationContext) async throws -> UpdateMetricAttributionResponse {
         throw ServiceError.unsupported("UpdateMetricAttribution")
     }
 
     package func updateRecommender(_ input: UpdateRecommenderRequest, context: OperationContext) async throws -> UpdateRecommenderResponse {
         throw ServiceError.unsupported("UpdateRecommender")
-    }
-
-    package func updateSolution(_ input: UpdateSolutionRequest, context: OperationContext) async throws -> UpdateSolutionResponse {
-        throw ServiceError.unsupported("UpdateSolution")
     }
 }
 
