@@ -56,6 +56,10 @@ let package = Package(
             dependencies: [
                 "PersimmonCore",
                 "PersimmonS3",
+                "PersimmonData",
+                "PersimmonCatalog",
+                "PersimmonAPIModel",
+                "PersimmonRecipes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -111,6 +115,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .executableTarget(
+            name: "persimmon-bench-import", dependencies: ["PersimmonData", "PersimmonCatalog"],
+            path: "Sources/persimmon-bench-import"
         ),
         .testTarget(name: "PersimmonSigV4Tests", dependencies: ["PersimmonSigV4"]),
         .testTarget(name: "PersimmonCatalogTests", dependencies: ["PersimmonCatalog"]),

@@ -14,6 +14,10 @@ package struct DataDirectory: Sendable {
     }
 
     package var databasePath: String { (path as NSString).appendingPathComponent("persimmon.sqlite") }
+    /// Where the datasets' bulk data (columnar segments) lives.
+    package var datasetsPath: String { (path as NSString).appendingPathComponent("datasets") }
+    /// Where trained model artifacts live.
+    package var modelsPath: String { (path as NSString).appendingPathComponent("models") }
     package var masterKeyPath: String { (path as NSString).appendingPathComponent("master.key") }
     package var operatorCredentialsPath: String {
         (path as NSString).appendingPathComponent("operator-credentials.json")

@@ -96,9 +96,24 @@ package enum PersimmonServer {
             storage: storage, box: box, clock: clock,
             operatorCredentials: operatorCredentials, region: configuration.region, locations: dataSources
         )
+        let pool = ComputePool(threads: configuration.computeThreads)
+        let datasetStores = DatasetStores(root: dataDirectory.datasetsPath)
+        let lifecycle = LifecycleJobHandler(resources: parts.resources, clock: clock) { deleted in
+            // A deleted dataset's bulk data goes with it, so a new dataset of the same ARN starts empty.
+            guard deleted.kind == .dataset else { return }
+            try await pool.run { try datasetStores.remove(account: deleted.account, datasetARN: deleted.arn) }
+        }
+        let importer = ImportJobHandler(
+            resources: parts.resources, stores: datasetStores, sources: dataSources, pool: pool, clock: clock,
+            logger: logger
+        )
+        let trainer = TrainingJobHandler(
+            resources: parts.resources, stores: datasetStores, models: ModelFiles(root: dataDirectory.modelsPath),
+            pool: pool, threads: configuration.computeThreads, clock: clock, logger: logger
+        )
         let worker = JobWorker(
             queue: storage,
-            handlers: [LifecycleJobHandler(resources: parts.resources, clock: clock)],
+            handlers: [lifecycle, importer, trainer],
             configuration: .init(
                 workerID: "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"),
             clock: clock,
@@ -119,6 +134,7 @@ package enum PersimmonServer {
         let gate = StartupGate()
         var services: [any Service] = []
         if let storageService { services.append(storageService) }
+        services.append(pool)
         services.append(MigrationService(gate: gate, migrate: { try await storage.migrate() }))
         services.append(GatedService(gate: gate, service: worker))
         services.append(GatedService(gate: gate, service: app))

@@ -1009,9 +1009,15 @@ def _clean_env() -> dict[str, str]:
 
 class Server:
     def __init__(
-        self, binary: Path, data_dir: Path, operator: tuple[str, str] | None = None, extra_args: list[str] | None = None
+        self,
+        binary: Path,
+        data_dir: Path,
+        operator: tuple[str, str] | None = None,
+        extra_args: list[str] | None = None,
+        extra_env: dict[str, str] | None = None,
     ):
         self.extra_args = list(extra_args or [])
+        self.extra_env = dict(extra_env or {})
         self.binary = binary
         self.data_dir = data_dir
         self.operator_key, self.operator_secret = operator or (_random_access_key_id(), _random_secret())
@@ -1030,6 +1036,7 @@ class Server:
         env = _clean_env()
         env["PERSIMMON_ROOT_ACCESS_KEY_ID"] = self.operator_key
         env["PERSIMMON_ROOT_SECRET_ACCESS_KEY"] = self.operator_secret
+        env.update(self.extra_env)
         self.proc = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
         )

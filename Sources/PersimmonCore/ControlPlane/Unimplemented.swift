@@ -33,10 +33,6 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("CreateRecommender")
     }
 
-    package func createSolutionVersion(_ input: CreateSolutionVersionRequest, context: OperationContext) async throws -> CreateSolutionVersionResponse {
-        throw ServiceError.unsupported("CreateSolutionVersion")
-    }
-
     package func deleteFilter(_ input: DeleteFilterRequest, context: OperationContext) async throws {
         throw ServiceError.unsupported("DeleteFilter")
     }
@@ -77,14 +73,6 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("DescribeRecommender")
     }
 
-    package func describeSolutionVersion(_ input: DescribeSolutionVersionRequest, context: OperationContext) async throws -> DescribeSolutionVersionResponse {
-        throw ServiceError.unsupported("DescribeSolutionVersion")
-    }
-
-    package func getSolutionMetrics(_ input: GetSolutionMetricsRequest, context: OperationContext) async throws -> GetSolutionMetricsResponse {
-        throw ServiceError.unsupported("GetSolutionMetrics")
-    }
-
     package func listBatchInferenceJobs(_ input: ListBatchInferenceJobsRequest, context: OperationContext) async throws -> ListBatchInferenceJobsResponse {
         throw ServiceError.unsupported("ListBatchInferenceJobs")
     }
@@ -117,20 +105,12 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("ListRecommenders")
     }
 
-    package func listSolutionVersions(_ input: ListSolutionVersionsRequest, context: OperationContext) async throws -> ListSolutionVersionsResponse {
-        throw ServiceError.unsupported("ListSolutionVersions")
-    }
-
     package func startRecommender(_ input: StartRecommenderRequest, context: OperationContext) async throws -> StartRecommenderResponse {
         throw ServiceError.unsupported("StartRecommender")
     }
 
     package func stopRecommender(_ input: StopRecommenderRequest, context: OperationContext) async throws -> StopRecommenderResponse {
         throw ServiceError.unsupported("StopRecommender")
-    }
-
-    package func stopSolutionVersionCreation(_ input: StopSolutionVersionCreationRequest, context: OperationContext) async throws {
-        throw ServiceError.unsupported("StopSolutionVersionCreation")
     }
 
     package func updateMetricAttribution(_ input: UpdateMetricAttributionRequest, context: OperationContext) async throws -> UpdateMetricAttributionResponse {

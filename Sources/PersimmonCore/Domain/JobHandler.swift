@@ -12,10 +12,16 @@ package protocol JobHandler: Sendable {
 package struct LifecycleJobHandler: JobHandler {
     private let resources: ResourceManager
     private let clock: any WallClock
+    /// Called after a resource's row is deleted, to remove what lives outside the database (a dataset's data).
+    private let onDelete: @Sendable (ResourceRecord) async throws -> Void
 
-    package init(resources: ResourceManager, clock: any WallClock) {
+    package init(
+        resources: ResourceManager, clock: any WallClock,
+        onDelete: @escaping @Sendable (ResourceRecord) async throws -> Void = { _ in }
+    ) {
         self.resources = resources
         self.clock = clock
+        self.onDelete = onDelete
     }
 
     package var kinds: [String] { [LifecycleJobKind.create, LifecycleJobKind.delete] }
@@ -47,6 +53,7 @@ package struct LifecycleJobHandler: JobHandler {
                 record = updated
             }
             guard record.status == LifecycleStatus.deleteInProgress else { return }
+            try await onDelete(record)
             try await store.delete(account: record.account, arn: record.arn)
         default:
             throw ServiceError(.internalFailure, "unknown lifecycle job kind \(job.kind)")

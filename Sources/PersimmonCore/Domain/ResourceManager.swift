@@ -66,7 +66,7 @@ package struct ResourceManager: Sendable {
         guard parsed.account == context.account.rawValue else {
             throw Self.accessDenied(arn, context: context)
         }
-        guard parsed.resourceType == kind.rawValue,
+        guard parsed.resourceType == kind.arnResourceType,
             let record = try await store.get(account: context.account, arn: arn), record.kind == kind
         else {
             throw ServiceError.notFound(kind.displayName, arn)
@@ -281,6 +281,12 @@ package struct ResourceManager: Sendable {
 }
 
 extension ResourceKind {
+    /// The resource type as it appears in ARNs: solution versions live under their solution
+    /// (`solution/<name>/<version>`).
+    package var arnResourceType: String {
+        self == .solutionVersion ? "solution" : rawValue
+    }
+
     /// How the resource is named in messages.
     package var displayName: String {
         switch self {

@@ -1,0 +1,293 @@
+import PersimmonCatalog
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The bulk data of one dataset: immutable columnar segment files plus a manifest naming the
+/// live ones, in one directory (for example `<data-dir>/datasets/<account>/<dataset-id>/`).
+///
+/// - Imports write a staging segment; ``commit`` makes it live by renaming it and atomically
+///   replacing `manifest.json`. FULL replaces the segment list, INCREMENTAL appends to it. A
+///   failed or abandoned import leaves the manifest, and therefore the data, untouched.
+/// - Opening the store removes leftovers of a crash: staging segments, temporary manifests and
+///   segment files the manifest does not list.
+/// - An exclusive `flock` on `LOCK` keeps a second store (in this or another process) off the
+///   same directory; it is released when the store is deallocated.
+/// - Every method blocks on file IO; call them from a thread pool, not the cooperative executor.
+///
+/// Readers (snapshots, stats) work on the segment list current when they start; a concurrent
+/// commit does not disturb them.
+package final class DatasetStore: Sendable {
+    /// Fault injection for tests.
+    package struct Hooks: Sendable {
+        /// Runs after the new segment is written, synced and renamed, just before the manifest is
+        /// replaced. Throwing aborts the commit, as a crash at that point would.
+        package var beforeManifestSwap: (@Sendable () throws(DatasetError) -> Void)?
+
+        package init(beforeManifestSwap: (@Sendable () throws(DatasetError) -> Void)? = nil) {
+            self.beforeManifestSwap = beforeManifestSwap
+        }
+    }
+
+    private struct State {
+        var manifest: Manifest
+        var segments: [SegmentFile]
+    }
+
+    /// The dataset directory.
+    package let directory: String
+    /// The dataset type the store holds.
+    package let kind: DatasetKind
+    private let lockDescriptor: Int32
+    private let hooks: Hooks
+    private let state: Mutex<State>
+
+    static let segmentPrefix = "seg-"
+    static let segmentSuffix = ".pseg"
+    static let stagingPrefix = ".staging-"
+    static let manifestTemporaryPrefix = ".manifest-"
+
+    /// Opens (creating if needed) the store in `directory`.
+    ///
+    /// - Throws: ``DatasetError/Code/storeLocked`` when another open store holds the directory,
+    ///   ``DatasetError/Code/wrongDatasetType`` when it holds another dataset type,
+    ///   ``DatasetError/Code/corruptData`` for a damaged manifest or segment.
+    package init(directory: String, kind: DatasetKind, hooks: Hooks = Hooks()) throws(DatasetError) {
+        self.directory = directory
+        self.kind = kind
+        self.hooks = hooks
+        try POSIX.makeDirectories(directory)
+        guard let lock = try POSIX.lockFile(directory + "/LOCK") else {
+            throw DatasetError(
+                .storeLocked,
+                "The dataset is in use",
+                underlying: "\(directory)/LOCK is held by another open DatasetStore"
+            )
+        }
+        do throws(DatasetError) {
+            var manifest = Manifest.empty(datasetType: kind.rawValue)
+            if let stored = try Manifest.load(directory: directory) { manifest = stored }
+            guard manifest.datasetType == kind.rawValue else {
+                throw DatasetError(
+                    .wrongDatasetType,
+                    "The dataset holds \(manifest.datasetType) data, not \(kind.rawValue)",
+                    underlying: directory
+                )
+            }
+            try Self.removeLeftovers(directory: directory, manifest: manifest)
+            var segments: [SegmentFile] = []
+            for entry in manifest.segments {
+                segments.append(try SegmentFile(directory: directory, name: entry.file))
+            }
+            lockDescriptor = lock
+            state = Mutex(State(manifest: manifest, segments: segments))
+        } catch {
+            POSIX.close(lock)
+            throw error
+        }
+    }
+
+    deinit {
+        POSIX.close(lockDescriptor)
+    }
+
+    /// Deletes a dataset directory and everything in it (for `DeleteDataset`). The store for it
+    /// must not be open.
+    package static func removeDirectory(_ directory: String) throws(DatasetError) {
+        try POSIX.removeTree(directory)
+    }
+
+    private static func removeLeftovers(directory: String, manifest: Manifest) throws(DatasetError) {
+        let live = Set(manifest.segments.map(\.file))
+        for name in try POSIX.directoryEntries(directory) {
+            let isTemporary = name.hasPrefix(stagingPrefix) || name.hasPrefix(manifestTemporaryPrefix)
+            let isDeadSegment = name.hasPrefix(segmentPrefix) && name.hasSuffix(segmentSuffix) && !live.contains(name)
+            if isTemporary || isDeadSegment {
+                try POSIX.unlink(directory + "/" + name)
+            }
+        }
+    }
+
+    // MARK: Segments
+
+    /// The manifest generation: 0 for a new store, +1 per committed import or compaction.
+    package var generation: Int {
+        state.withLock { $0.manifest.generation }
+    }
+
+    /// Information about the live segments, oldest first.
+    package var segments: [SegmentInfo] {
+        state.withLock { state in
+            zip(state.manifest.segments, state.segments).map { entry, file in
+                SegmentInfo(
+                    file: entry.file,
+                    rows: entry.rows,
+                    bytes: entry.bytes,
+                    mode: entry.mode,
+                    generation: entry.generation,
+                    createdAt: file.footer.createdAt
+                )
+            }
+        }
+    }
+
+    /// The open live segments, oldest first.
+    func liveSegments() -> [SegmentFile] {
+        state.withLock { $0.segments }
+    }
+
+    /// A new staging segment file for an import or compaction.
+    func makeStagingWriter() throws(DatasetError) -> SegmentWriter {
+        try SegmentWriter(path: directory + "/" + Self.stagingPrefix + POSIX.randomToken() + Self.segmentSuffix)
+    }
+
+    /// How a commit changes the segment list.
+    enum CommitAction {
+        /// FULL import: the new segment replaces every live segment.
+        case replaceAll
+        /// INCREMENTAL import: the new segment goes after the live ones.
+        case append
+        /// Compaction: the new segment replaces these leading segments, which must still be the
+        /// first live ones (a FULL import in between makes the compaction moot).
+        case replacePrefix([String])
+    }
+
+    /// Makes a finished staging segment live: renames it, then atomically replaces the manifest.
+    ///
+    /// On any failure the manifest is unchanged and the new file is removed.
+    func commit(
+        _ writer: SegmentWriter,
+        rows: Int,
+        bytes: Int,
+        mode: String,
+        action: CommitAction
+    ) throws(DatasetError) -> (file: String, generation: Int) {
+        let (file, generation, dropped) = try state.withLock { state throws(DatasetError) in
+            let current = state.manifest.segments.map(\.file)
+            let keep: Int
+            switch action {
+            case .replaceAll:
+                keep = 0
+            case .append:
+                keep = current.count
+            case .replacePrefix(let prefix):
+                guard current.starts(with: prefix) else {
+                    throw DatasetError(
+                        .storage,
+                        "The dataset changed while it was being compacted",
+                        underlying: "\(directory): compaction input is no longer the start of the segment list"
+                    )
+                }
+                keep = current.count - prefix.count
+            }
+            let generation = state.manifest.generation + 1
+            let digits = String(generation)
+            let name =
+                Self.segmentPrefix + String(repeating: "0", count: max(0, 8 - digits.count)) + digits + "-"
+                + POSIX.randomToken() + Self.segmentSuffix
+            let path = directory + "/" + name
+            try POSIX.rename(writer.path, path)
+            writer.markCommitted()
+            do throws(DatasetError) {
+                try POSIX.fsyncDirectory(directory)
+                let segment = try SegmentFile(directory: directory, name: name)
+                try hooks.beforeManifestSwap?()
+                var manifest = state.manifest
+                let entry = Manifest.Segment(file: name, rows: rows, bytes: bytes, mode: mode, generation: generation)
+                let kept = Array(manifest.segments.suffix(keep))
+                let dropped = manifest.segments.dropLast(keep).map(\.file)
+                switch action {
+                case .append: manifest.segments = kept + [entry]
+                case .replaceAll, .replacePrefix: manifest.segments = [entry] + kept
+                }
+                manifest.generation = generation
+                try manifest.store(directory: directory)
+                state.manifest = manifest
+                let keptFiles = Array(state.segments.suffix(keep))
+                switch action {
+                case .append: state.segments = keptFiles + [segment]
+                case .replaceAll, .replacePrefix: state.segments = [segment] + keptFiles
+                }
+                return (name, generation, dropped)
+            } catch {
+                try? POSIX.unlink(path)
+                throw error
+            }
+        }
+        // Best effort: a file left behind here is not in the manifest, so the next open removes it.
+        for name in dropped {
+            try? POSIX.unlink(directory + "/" + name)
+        }
+        return (file, generation)
+    }
+
+    /// Removes all data (the manifest becomes empty). Readers already holding segments finish.
+    package func removeAllData() throws(DatasetError) {
+        let dropped = try state.withLock { state throws(DatasetError) in
+            var manifest = state.manifest
+            let dropped = manifest.segments.map(\.file)
+            manifest.segments = []
+            manifest.generation += 1
+            try manifest.store(directory: directory)
+            state.manifest = manifest
+            state.segments = []
+            return dropped
+        }
+        for name in dropped {
+            try? POSIX.unlink(directory + "/" + name)
+        }
+    }
+
+    // MARK: Imports
+
+    /// Starts a push import: feed the CSV with ``DatasetImport/consume(_:)-(UnsafeRawBufferPointer)``
+    /// and commit it with ``DatasetImport/finish()``.
+    package func beginImport(
+        schema: DatasetSchema,
+        mode: ImportMode,
+        limits: ImportLimits = ImportLimits()
+    ) throws(DatasetError) -> DatasetImport {
+        DatasetImport(store: self, schema: schema, mode: mode, limits: limits, writer: try makeStagingWriter())
+    }
+
+    /// Imports a local CSV file, reading it in 4 MiB chunks straight into the parser's buffer.
+    package func importCSV(
+        path: String,
+        schema: DatasetSchema,
+        mode: ImportMode,
+        limits: ImportLimits = ImportLimits()
+    ) throws(DatasetError) -> ImportSummary {
+        let fd: Int32
+        do throws(DatasetError) {
+            fd = try POSIX.open(path, O_RDONLY)
+        } catch {
+            throw DatasetError(
+                .storage,
+                "The input file could not be opened",
+                underlying: error.underlyingDescription
+            )
+        }
+        defer { POSIX.close(fd) }
+        var job = try beginImport(schema: schema, mode: mode, limits: limits)
+        while try job.read(from: fd, path: path) {}
+        return try job.finish()
+    }
+}
+
+/// A live segment, as listed by ``DatasetStore/segments``.
+package struct SegmentInfo: Sendable, Equatable {
+    package var file: String
+    package var rows: Int
+    package var bytes: Int
+    /// `FULL`, `INCREMENTAL` or `COMPACTION`.
+    package var mode: String
+    package var generation: Int
+    /// Seconds since 1970.
+    package var createdAt: Int64
+}

@@ -1,0 +1,58 @@
+import Foundation
+import PersimmonCatalog
+import PersimmonCore
+import PersimmonData
+import Synchronization
+
+/// The open dataset stores, one per dataset, under `<data-dir>/datasets/<account>/<group>/<TYPE>`.
+///
+/// A `DatasetStore` holds an exclusive lock on its directory, so each is opened once and shared. Opening and
+/// every store operation block on file IO: call them on the compute pool.
+package final class DatasetStores: Sendable {
+    private let root: String
+    private let open = Mutex<[String: DatasetStore]>([:])
+
+    package init(root: String) {
+        self.root = root
+    }
+
+    /// The directory of a dataset, from its ARN (`...:dataset/<group>/<TYPE>`).
+    package func directory(account: AccountID, datasetARN: String) throws -> String {
+        guard let arn = ResourceARN(parsing: datasetARN) else {
+            throw ServiceError(.internalFailure, "not a dataset ARN: \(datasetARN)")
+        }
+        let parts = arn.resource.split(separator: "/")
+        guard parts.count == 3, parts[0] == "dataset" else {
+            throw ServiceError(.internalFailure, "not a dataset ARN: \(datasetARN)")
+        }
+        return [root, account.rawValue, String(parts[1]), String(parts[2])].joined(separator: "/")
+    }
+
+    /// The store of a dataset, opened (and created) on first use. Blocking.
+    package func store(account: AccountID, datasetARN: String, kind: DatasetKind) throws -> DatasetStore {
+        let directory = try directory(account: account, datasetARN: datasetARN)
+        if let existing = open.withLock({ $0[directory] }) { return existing }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            let store = try DatasetStore(directory: directory, kind: kind)
+            return open.withLock { stores in
+                if let raced = stores[directory] { return raced }
+                stores[directory] = store
+                return store
+            }
+        } catch {
+            throw ServiceError(.internalFailure, "could not open the dataset store", underlying: error)
+        }
+    }
+
+    /// Forgets and deletes a dataset's data (when the dataset is deleted). Blocking.
+    package func remove(account: AccountID, datasetARN: String) throws {
+        let directory = try directory(account: account, datasetARN: datasetARN)
+        _ = open.withLock { $0.removeValue(forKey: directory) }
+        do {
+            try DatasetStore.removeDirectory(directory)
+        } catch {
+            throw ServiceError(.internalFailure, "could not delete the dataset's data", underlying: error)
+        }
+    }
+}

@@ -1,0 +1,134 @@
+"""Solution versions: training each supported recipe on imported data, offline metrics, HPO and the data minimums."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from conftest import assert_output_shape, expect_modelled, unique, wait_for_status
+from test_imports import (  # noqa: F401  (fixtures)
+    data_server,
+    dtenant,
+    import_root,
+    interactions_csv,
+    make_interactions_dataset,
+    moto_url,
+    run_import,
+)
+
+METRICS = {
+    "coverage",
+    "mean_reciprocal_rank_at_25",
+    "normalized_discounted_cumulative_gain_at_5",
+    "normalized_discounted_cumulative_gain_at_10",
+    "normalized_discounted_cumulative_gain_at_25",
+    "precision_at_5",
+    "precision_at_10",
+    "precision_at_25",
+}
+
+
+def trained_group(tenant, import_root, rows: int = 3000):
+    dataset, group = make_interactions_dataset(tenant)
+    path = import_root / f"{unique('train')}.csv"
+    path.write_text(interactions_csv(rows, users=80, items=150))
+    job = run_import(tenant.personalize, dataset, f"file://{path}")
+    assert job["status"] == "ACTIVE", job.get("failureReason")
+    return group
+
+
+def wait_version(pz, arn: str, timeout: float = 240) -> dict:
+    deadline = time.monotonic() + timeout
+    seen = []
+    while True:
+        version = pz.describe_solution_version(solutionVersionArn=arn)["solutionVersion"]
+        if not seen or seen[-1] != version["status"]:
+            seen.append(version["status"])
+        if version["status"] in ("ACTIVE", "CREATE FAILED", "CREATE STOPPED") or time.monotonic() > deadline:
+            assert set(seen) <= {"CREATE PENDING", "CREATE IN_PROGRESS", "ACTIVE", "CREATE FAILED"}, seen
+            return version
+        time.sleep(0.2)
+
+
+def make_solution(pz, group: str, recipe: str, **kwargs) -> str:
+    arn = pz.create_solution(name=unique("sol"), datasetGroupArn=group, recipeArn=recipe, **kwargs)["solutionArn"]
+    wait_for_status(lambda: pz.describe_solution(solutionArn=arn)["solution"])
+    return arn
+
+
+@pytest.mark.parametrize(
+    "recipe",
+    ["aws-popularity-count", "aws-trending-now", "aws-sims", "aws-user-personalization", "aws-personalized-ranking"],
+)
+def test_each_recipe_trains_and_reports_metrics(dtenant, import_root, recipe):
+    pz = dtenant.personalize
+    group = trained_group(dtenant, import_root)
+    solution = make_solution(pz, group, f"arn:aws:personalize:::recipe/{recipe}")
+    resp = pz.create_solution_version(solutionArn=solution)
+    assert_output_shape(pz, "CreateSolutionVersion", resp)
+    arn = resp["solutionVersionArn"]
+    assert arn.startswith(solution + "/")
+    version = wait_version(pz, arn)
+    assert version["status"] == "ACTIVE", version.get("failureReason")
+    assert version["trainingMode"] == "FULL"
+    assert version["trainingHours"] > 0
+    metrics = pz.get_solution_metrics(solutionVersionArn=arn)
+    assert_output_shape(pz, "GetSolutionMetrics", metrics)
+    assert METRICS <= set(metrics["metrics"]), metrics["metrics"]
+    for name in METRICS:
+        assert 0.0 <= metrics["metrics"][name] <= 1.0, (name, metrics["metrics"][name])
+    listed = pz.list_solution_versions(solutionArn=solution)["solutionVersions"]
+    assert [v["solutionVersionArn"] for v in listed] == [arn]
+    latest = pz.describe_solution(solutionArn=solution)["solution"]["latestSolutionVersion"]
+    assert latest["solutionVersionArn"] == arn and latest["status"] == "ACTIVE"
+
+
+def test_hpo_reports_tuned_parameters(dtenant, import_root):
+    pz = dtenant.personalize
+    group = trained_group(dtenant, import_root)
+    solution = make_solution(
+        pz,
+        group,
+        "arn:aws:personalize:::recipe/aws-sims",
+        performHPO=True,
+        solutionConfig={"hpoConfig": {"hpoResourceConfig": {"maxNumberOfTrainingJobs": "3", "maxParallelTrainingJobs": "1"}}},
+    )
+    arn = pz.create_solution_version(solutionArn=solution)["solutionVersionArn"]
+    version = wait_version(pz, arn)
+    assert version["status"] == "ACTIVE", version.get("failureReason")
+    assert version["tunedHPOParams"]["algorithmHyperParameters"], version
+
+
+def test_too_little_data_fails_with_the_reason(dtenant, import_root):
+    pz = dtenant.personalize
+    dataset, group = make_interactions_dataset(dtenant)
+    path = import_root / f"{unique('few-users')}.csv"
+    # 1,200 interactions, but only 10 users: below the 25 users with two or more interactions.
+    path.write_text(interactions_csv(1200, users=10))
+    assert run_import(pz, dataset, f"file://{path}")["status"] == "ACTIVE"
+    solution = make_solution(pz, group, "arn:aws:personalize:::recipe/aws-user-personalization")
+    version = wait_version(pz, pz.create_solution_version(solutionArn=solution)["solutionVersionArn"])
+    assert version["status"] == "CREATE FAILED"
+    assert "25" in version["failureReason"], version["failureReason"]
+    expect_modelled(
+        pz, lambda: pz.get_solution_metrics(solutionVersionArn=version["solutionVersionArn"]), "ResourceInUseException"
+    )
+
+
+def test_training_without_interactions_fails(dtenant):
+    pz = dtenant.personalize
+    _, group = dtenant.create_dataset_group()
+    solution = make_solution(pz, group, "arn:aws:personalize:::recipe/aws-sims")
+    version = wait_version(pz, pz.create_solution_version(solutionArn=solution)["solutionVersionArn"])
+    assert version["status"] == "CREATE FAILED"
+    assert "Interactions" in version["failureReason"]
+
+
+def test_update_mode_needs_an_active_version(dtenant):
+    pz = dtenant.personalize
+    _, group = dtenant.create_dataset_group()
+    solution = make_solution(pz, group, "arn:aws:personalize:::recipe/aws-user-personalization")
+    expect_modelled(
+        pz, lambda: pz.create_solution_version(solutionArn=solution, trainingMode="UPDATE"), "InvalidInputException"
+    )
