@@ -28,7 +28,8 @@ package enum PersimmonServer {
     package static func makeComponents(
         storage: any PersimmonStorage, box: SecretBox, clock: any WallClock,
         operatorCredentials: DataDirectory.OperatorCredentials, region: String,
-        locations: any DataLocations = NoDataLocations()
+        locations: any DataLocations = NoDataLocations(),
+        engine: any RecommendationEngine = NoRecommendationEngine(), sink: any EventSink = NoEventSink()
     ) -> (frontDoor: FrontDoor, resources: ResourceManager, accounts: AccountService) {
         let accounts = AccountService(
             store: storage, box: box, clock: clock, operatorAccessKeyID: operatorCredentials.AccessKeyId,
@@ -37,8 +38,8 @@ package enum PersimmonServer {
         let resources = ResourceManager(store: storage, jobs: storage, tokens: PageTokenCodec(box: box))
         let frontDoor = FrontDoor(
             controlPlane: ControlPlaneService(resources: resources, locations: locations),
-            runtime: RuntimeService(resources: resources),
-            events: EventsService(resources: resources),
+            runtime: RuntimeService(resources: resources, engine: engine),
+            events: EventsService(resources: resources, sink: sink),
             admin: AdminAPI(accounts: accounts),
             authenticator: Authenticator(accounts: accounts, region: region),
             region: region,
@@ -92,12 +93,15 @@ package enum PersimmonServer {
         let clock = SystemWallClock()
 
         let dataSources = try makeDataSources(configuration)
-        let parts = makeComponents(
-            storage: storage, box: box, clock: clock,
-            operatorCredentials: operatorCredentials, region: configuration.region, locations: dataSources
-        )
         let pool = ComputePool(threads: configuration.computeThreads)
         let datasetStores = DatasetStores(root: dataDirectory.datasetsPath)
+        let modelFiles = ModelFiles(root: dataDirectory.modelsPath)
+        let engine = ModelServer(store: storage, stores: datasetStores, models: modelFiles, pool: pool)
+        let parts = makeComponents(
+            storage: storage, box: box, clock: clock,
+            operatorCredentials: operatorCredentials, region: configuration.region, locations: dataSources,
+            engine: engine, sink: EventRecorder(stores: datasetStores, pool: pool, live: engine)
+        )
         let lifecycle = LifecycleJobHandler(resources: parts.resources, clock: clock) { deleted in
             // A deleted dataset's bulk data goes with it, so a new dataset of the same ARN starts empty.
             guard deleted.kind == .dataset else { return }
@@ -108,7 +112,7 @@ package enum PersimmonServer {
             logger: logger
         )
         let trainer = TrainingJobHandler(
-            resources: parts.resources, stores: datasetStores, models: ModelFiles(root: dataDirectory.modelsPath),
+            resources: parts.resources, stores: datasetStores, models: modelFiles,
             pool: pool, threads: configuration.computeThreads, clock: clock, logger: logger
         )
         let worker = JobWorker(

@@ -212,9 +212,10 @@ func json(_ response: TestResponse) throws -> [String: Any] {
                     #"{"campaignArn": "arn:aws:personalize:us-east-1:\#(tenant.accountID):campaign/c", "userId": "u"}"#,
                 keyID: tenant.accessKeyID, secret: tenant.secretAccessKey
             )
-            #expect(runtime.status == .badRequest)
+            // rest-json renders a missing resource as 404, with the modelled exception name.
+            #expect(runtime.status == .notFound)
             #expect(runtime.headers[.contentType] == "application/json")
-            #expect(try json(runtime)["__type"] as? String == "UnsupportedOperationException")
+            #expect(try json(runtime)["__type"] as? String == "ResourceNotFoundException")
         }
     }
 

@@ -70,7 +70,7 @@ def _served_operations() -> frozenset[str]:
         if line.startswith("## "):
             section = line
         match = re.fullmatch(r"\| (\w+) \| served \|", line)
-        if match and "`personalize`" in section:
+        if match:
             served.add(match.group(1))
     return frozenset(served)
 
@@ -170,7 +170,7 @@ def unsupported_operations() -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for svc in SERVICES:
         for op in service_model(svc).operation_names:
-            if svc == "personalize" and op in SUPPORTED_OPERATIONS:
+            if op in SUPPORTED_OPERATIONS:
                 continue
             out.append((svc, op))
     return out

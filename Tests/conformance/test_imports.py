@@ -87,9 +87,20 @@ def data_server(tmp_path_factory, moto_url, import_root):
         extra_args=["--import-root", str(import_root), "--s3-endpoint-url", moto_url],
         extra_env={"PERSIMMON_S3_ACCESS_KEY_ID": S3_KEY, "PERSIMMON_S3_SECRET_ACCESS_KEY": S3_SECRET},
     )
+    if server.database_url:
+        # Servers sharing a database share its job queue, so this server (with its own import root and S3
+        # endpoint) gets a database of its own, as a separate deployment would.
+        server.database_url = _fresh_database(server.database_url)
     server.start()
     yield server
     server.stop()
+
+
+def _fresh_database(url: str) -> str:
+    base, _, _name = url.rpartition("/")
+    name = unique("persimmon_data").replace("-", "_")
+    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+    return f"{base}/{name}"
 
 
 @pytest.fixture
@@ -184,6 +195,7 @@ def test_missing_s3_object_fails_the_job(dtenant, s3):
         ("too-few-rows", interactions_csv(10), ["at least 1000 records"]),
         ("long-id", interactions_csv(1500).replace("u1,", "u" + "x" * 300 + ",", 1), ["256"]),
     ],
+    ids=["wrong-header", "bad-timestamp", "unterminated-quote", "empty", "header-only", "too-few-rows", "long-id"],
 )
 def test_bad_csv_fails_clearly_and_keeps_previous_data(dtenant, import_root, name, content, mentions):
     dataset, _ = make_interactions_dataset(dtenant)

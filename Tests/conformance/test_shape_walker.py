@@ -238,7 +238,7 @@ def test_assert_parsed_aws_error():
 
 
 def test_supported_operations_exist_in_model():
-    names = set(service_model("personalize").operation_names)
+    names = set().union(*(service_model(s).operation_names for s in SERVICES))
     assert SUPPORTED_OPERATIONS <= names, SUPPORTED_OPERATIONS - names
 
 

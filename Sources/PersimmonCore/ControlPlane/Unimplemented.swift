@@ -126,14 +126,6 @@ extension RuntimeService {
     package func getActionRecommendations(_ input: GetActionRecommendationsRequest, context: OperationContext) async throws -> GetActionRecommendationsResponse {
         throw ServiceError.unsupported("GetActionRecommendations")
     }
-
-    package func getPersonalizedRanking(_ input: GetPersonalizedRankingRequest, context: OperationContext) async throws -> GetPersonalizedRankingResponse {
-        throw ServiceError.unsupported("GetPersonalizedRanking")
-    }
-
-    package func getRecommendations(_ input: GetRecommendationsRequest, context: OperationContext) async throws -> GetRecommendationsResponse {
-        throw ServiceError.unsupported("GetRecommendations")
-    }
 }
 
 extension EventsService {
@@ -143,10 +135,6 @@ extension EventsService {
 
     package func putActions(_ input: PutActionsRequest, context: OperationContext) async throws {
         throw ServiceError.unsupported("PutActions")
-    }
-
-    package func putEvents(_ input: PutEventsRequest, context: OperationContext) async throws {
-        throw ServiceError.unsupported("PutEvents")
     }
 
     package func putItems(_ input: PutItemsRequest, context: OperationContext) async throws {

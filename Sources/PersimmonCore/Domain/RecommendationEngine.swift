@@ -1,0 +1,59 @@
+/// One recommended item as the engine returns it.
+package struct Recommendation: Sendable, Equatable {
+    package var itemID: String
+    /// nil for an item the model cannot score (GetPersonalizedRanking puts those last, without a score).
+    package var score: Double?
+
+    package init(itemID: String, score: Double?) {
+        self.itemID = itemID
+        self.score = score
+    }
+}
+
+/// What a campaign query asks of a trained solution version.
+package struct RecommendationQuery: Sendable {
+    /// The solution version whose model answers.
+    package var solutionVersionARN: String
+    /// The dataset group the version was trained on (its data gives users' histories).
+    package var datasetGroupARN: String
+    package var userID: String?
+    package var itemID: String?
+    package var count: Int
+    /// `itemExplorationConfig` of the campaign (`explorationWeight`, `explorationItemAgeCutOff`).
+    package var exploration: [String: String]
+
+    package init(
+        solutionVersionARN: String, datasetGroupARN: String, userID: String?, itemID: String?, count: Int,
+        exploration: [String: String] = [:]
+    ) {
+        self.solutionVersionARN = solutionVersionARN
+        self.datasetGroupARN = datasetGroupARN
+        self.userID = userID
+        self.itemID = itemID
+        self.count = count
+        self.exploration = exploration
+    }
+}
+
+/// Answers campaign queries with trained models: loads artifacts, keeps them cached by solution version, folds in
+/// each user's history. Implemented in the IO layer (it reads artifacts and the dataset store).
+package protocol RecommendationEngine: Sendable {
+    func recommend(_ query: RecommendationQuery, account: AccountID) async throws -> [Recommendation]
+    /// Orders `items` for the query's user; unknown items come last without a score.
+    func rank(_ items: [String], for query: RecommendationQuery, account: AccountID) async throws -> [Recommendation]
+}
+
+/// An engine with no models: every query is refused. For servers and tests without a model store.
+package struct NoRecommendationEngine: RecommendationEngine {
+    package init() {}
+
+    package func recommend(_ query: RecommendationQuery, account: AccountID) async throws -> [Recommendation] {
+        throw ServiceError(.resourceNotFound, "No model is available for \(query.solutionVersionARN).")
+    }
+
+    package func rank(_ items: [String], for query: RecommendationQuery, account: AccountID) async throws
+        -> [Recommendation]
+    {
+        throw ServiceError(.resourceNotFound, "No model is available for \(query.solutionVersionARN).")
+    }
+}

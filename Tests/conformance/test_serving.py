@@ -1,0 +1,155 @@
+"""Campaigns and the runtime API: GetRecommendations (users and related items) and GetPersonalizedRanking."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import assert_output_shape, expect_modelled, unique, wait_for_gone, wait_for_status
+from test_imports import (  # noqa: F401  (fixtures)
+    data_server,
+    dtenant,
+    import_root,
+    moto_url,
+)
+from test_training import make_solution, trained_group, wait_version
+
+
+def deploy(tenant, group: str, recipe: str) -> tuple[str, str]:
+    pz = tenant.personalize
+    solution = make_solution(pz, group, f"arn:aws:personalize:::recipe/{recipe}")
+    version = wait_version(pz, pz.create_solution_version(solutionArn=solution)["solutionVersionArn"])
+    assert version["status"] == "ACTIVE", version.get("failureReason")
+    resp = pz.create_campaign(name=unique("camp"), solutionVersionArn=version["solutionVersionArn"], minProvisionedTPS=1)
+    assert_output_shape(pz, "CreateCampaign", resp)
+    campaign = resp["campaignArn"]
+    wait_for_status(lambda: pz.describe_campaign(campaignArn=campaign)["campaign"])
+    return campaign, version["solutionVersionArn"]
+
+
+@pytest.fixture(scope="module")
+def served(data_server, import_root):
+    tenant = data_server.create_account()
+    group = trained_group(tenant, import_root)
+    return tenant, group
+
+
+def test_user_personalization_campaign_recommends(served):
+    tenant, group = served
+    campaign, _ = deploy(tenant, group, "aws-user-personalization")
+    runtime = tenant.client("personalize-runtime")
+    resp = runtime.get_recommendations(campaignArn=campaign, userId="u1")
+    assert_output_shape(runtime, "GetRecommendations", resp)
+    items = resp["itemList"]
+    assert len(items) == 25
+    assert resp["recommendationId"]
+    assert all(item["itemId"].startswith("i") for item in items)
+    scores = [item["score"] for item in items]
+    assert scores == sorted(scores, reverse=True)
+    assert len({item["itemId"] for item in items}) == 25
+    assert len(runtime.get_recommendations(campaignArn=campaign, userId="u1", numResults=7)["itemList"]) == 7
+    # A user never seen still gets recommendations (cold start).
+    assert len(runtime.get_recommendations(campaignArn=campaign, userId=unique("newcomer"))["itemList"]) == 25
+    # Different users with different histories get different lists.
+    lists = {tuple(i["itemId"] for i in runtime.get_recommendations(campaignArn=campaign, userId=f"u{n}")["itemList"]) for n in range(6)}
+    assert len(lists) > 1
+    expect_modelled(
+        runtime, lambda: runtime.get_recommendations(campaignArn=campaign, userId="u1", numResults=501), "InvalidInputException"
+    )
+    expect_modelled(runtime, lambda: runtime.get_recommendations(campaignArn=campaign), "InvalidInputException")
+
+
+def test_sims_campaign_answers_for_items(served):
+    tenant, group = served
+    campaign, _ = deploy(tenant, group, "aws-sims")
+    runtime = tenant.client("personalize-runtime")
+    items = runtime.get_recommendations(campaignArn=campaign, itemId="i5", numResults=10)["itemList"]
+    assert 0 < len(items) <= 10
+    assert "i5" not in {i["itemId"] for i in items}
+    # An unknown item falls back to popular items rather than failing.
+    assert runtime.get_recommendations(campaignArn=campaign, itemId="never-seen", numResults=5)["itemList"]
+    expect_modelled(runtime, lambda: runtime.get_recommendations(campaignArn=campaign, userId="u1"), "InvalidInputException")
+
+
+def test_personalized_ranking_orders_the_input(served):
+    tenant, group = served
+    campaign, _ = deploy(tenant, group, "aws-personalized-ranking")
+    runtime = tenant.client("personalize-runtime")
+    given = ["i1", "i2", "i3", "unknown-item", "i4"]
+    resp = runtime.get_personalized_ranking(campaignArn=campaign, userId="u3", inputList=given)
+    assert_output_shape(runtime, "GetPersonalizedRanking", resp)
+    ranked = resp["personalizedRanking"]
+    assert sorted(i["itemId"] for i in ranked) == sorted(given)
+    assert ranked[-1]["itemId"] == "unknown-item" and "score" not in ranked[-1]
+    scores = [i["score"] for i in ranked[:-1]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_campaign_update_and_delete(served):
+    tenant, group = served
+    pz = tenant.personalize
+    campaign, version = deploy(tenant, group, "aws-popularity-count")
+    runtime = tenant.client("personalize-runtime")
+    first = runtime.get_recommendations(campaignArn=campaign, userId="u1")["itemList"]
+    second = runtime.get_recommendations(campaignArn=campaign, userId="u2")["itemList"]
+    assert [i["itemId"] for i in first] == [i["itemId"] for i in second]  # the same list for everyone
+    solution = version.rsplit("/", 1)[0]
+    newer = wait_version(pz, pz.create_solution_version(solutionArn=solution)["solutionVersionArn"])
+    pz.update_campaign(campaignArn=campaign, solutionVersionArn=newer["solutionVersionArn"])
+    described = pz.describe_campaign(campaignArn=campaign)["campaign"]
+    assert described["solutionVersionArn"] == newer["solutionVersionArn"]
+    assert described["latestCampaignUpdate"]["status"] == "ACTIVE"
+    assert runtime.get_recommendations(campaignArn=campaign, userId="u1")["itemList"]
+    assert [c["campaignArn"] for c in pz.list_campaigns(solutionArn=solution)["campaigns"]] == [campaign]
+    expect_modelled(pz, lambda: pz.delete_solution(solutionArn=solution), "ResourceInUseException")
+    pz.delete_campaign(campaignArn=campaign)
+    wait_for_gone(pz, lambda: pz.describe_campaign(campaignArn=campaign)["campaign"])
+    expect_modelled(
+        runtime, lambda: runtime.get_recommendations(campaignArn=campaign, userId="u1"), "ResourceNotFoundException"
+    )
+
+
+def test_put_events_change_the_next_recommendation(served):
+    tenant, group = served
+    pz = tenant.personalize
+    campaign, _ = deploy(tenant, group, "aws-sims")
+    tracking_id = pz.create_event_tracker(name=unique("et"), datasetGroupArn=group)["trackingId"]
+    tracker_arn = next(
+        t["eventTrackerArn"] for t in pz.list_event_trackers(datasetGroupArn=group)["eventTrackers"]
+    )
+    wait_for_status(lambda: pz.describe_event_tracker(eventTrackerArn=tracker_arn)["eventTracker"])
+    events = tenant.client("personalize-events")
+    runtime = tenant.client("personalize-runtime")
+
+    # A user-personalization campaign on the same data group folds the new events in at query time.
+    up_campaign, _ = deploy(tenant, group, "aws-user-personalization")
+    user = unique("fresh-user")
+    before = [i["itemId"] for i in runtime.get_recommendations(campaignArn=up_campaign, userId=user)["itemList"]]
+    events.put_events(
+        trackingId=tracking_id,
+        userId=user,
+        sessionId=unique("session"),
+        eventList=[
+            {"eventType": "click", "itemId": f"i{n}", "sentAt": 1_800_000_000 + n} for n in (3, 7, 11, 13, 17)
+        ],
+    )
+    after = [i["itemId"] for i in runtime.get_recommendations(campaignArn=up_campaign, userId=user)["itemList"]]
+    assert before != after, "events did not change the next recommendation"
+
+    # Anonymous sessions: the sessionId stands for the user.
+    session = unique("anon")
+    events.put_events(
+        trackingId=tracking_id, sessionId=session, eventList=[{"eventType": "click", "itemId": "i2", "sentAt": 1_800_000_100}]
+    )
+    assert runtime.get_recommendations(campaignArn=up_campaign, userId=session)["itemList"]
+
+    expect_modelled(
+        events,
+        lambda: events.put_events(
+            trackingId="00000000-0000-0000-0000-000000000000",
+            sessionId="s",
+            eventList=[{"eventType": "click", "itemId": "i1", "sentAt": 1_800_000_000}],
+        ),
+        "ResourceNotFoundException",
+    )
+    # Events are stored durably: the next training includes them (the user is now known to the model data).
+    assert campaign
