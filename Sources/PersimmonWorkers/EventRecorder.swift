@@ -46,6 +46,46 @@ package struct EventRecorder: EventSink {
         }
     }
 
+    package func upsert(_ records: [[String: String]], dataset: ResourceRecord, schema text: String, account: AccountID)
+        async throws
+    {
+        guard !records.isEmpty else { return }
+        let schema: DatasetSchema
+        do {
+            schema = try SchemaValidator.parse(text, domain: nil)
+        } catch {
+            throw ServiceError(.invalidInput, "The dataset's schema cannot be used: \(error.message)")
+        }
+        guard let kind = DatasetKind(datasetType: dataset.arn.split(separator: "/").last.map(String.init) ?? "") else {
+            throw ServiceError(.invalidInput, "The dataset \(dataset.arn) cannot take records.")
+        }
+        var csv = Array(schema.fields.map(\.name).joined(separator: ",").utf8)
+        csv.append(UInt8(ascii: "\n"))
+        for record in records {
+            let normalized = Dictionary(
+                record.map { (Self.normalize($0.key), $0.value) }, uniquingKeysWith: { first, _ in first }
+            )
+            let values = schema.fields.map { normalized[Self.normalize($0.name)] ?? "" }
+            csv.append(contentsOf: values.map(Self.quote).joined(separator: ",").utf8)
+            csv.append(UInt8(ascii: "\n"))
+        }
+        let stores = stores
+        let datasetARN = dataset.arn
+        let rows = csv
+        do {
+            _ = try await pool.run {
+                let store = try stores.store(account: account, datasetARN: datasetARN, kind: kind)
+                var limits = ImportLimits()
+                limits.minimumRecords = [:]
+                var job = try store.beginImport(schema: schema, mode: .incremental, limits: limits)
+                try job.consume(rows)
+                return try job.finish()
+            }
+        } catch let error as DatasetError where error.code.isInputError {
+            throw ServiceError(.invalidInput, "The records do not fit the dataset's schema: \(error.failureReason)")
+        }
+    }
+
     /// The events as CSV with the schema's columns; fields the events do not carry are left empty (null).
     static func csv(_ events: [StreamedEvent], schema: DatasetSchema) -> [UInt8] {
         var out = [UInt8]()

@@ -278,3 +278,39 @@ def test_movielens_imports_as_interactions_and_items(dtenant, import_root):
     job = run_import(dtenant.personalize, items, f"file://{movies}")
     assert job["status"] == "ACTIVE", job.get("failureReason")
     assert time.monotonic() - started < 60
+
+
+def test_put_items_and_users_upsert_records(dtenant):
+    pz = dtenant.personalize
+    _, group = dtenant.create_dataset_group()
+    _, items_schema = dtenant.create_schema(ITEMS_SCHEMA)
+    items = dtenant.create_dataset(group, items_schema, "Items")
+    users_schema = avro(
+        "Users",
+        [{"name": "USER_ID", "type": "string"}, {"name": "AGE", "type": ["null", "int"]}],
+    )
+    _, users_schema_arn = dtenant.create_schema(users_schema)
+    users = dtenant.create_dataset(group, users_schema_arn, "Users")
+    events = dtenant.client("personalize-events")
+    events.put_items(
+        datasetArn=items,
+        items=[
+            {"itemId": "i1", "properties": '{"genres": "Comedy|Drama"}'},
+            {"itemId": "i2", "properties": '{"GENRES": "Horror"}'},
+        ],
+    )
+    events.put_users(datasetArn=users, users=[{"userId": "u1", "properties": '{"age": 34}'}])
+    expect_modelled(
+        events,
+        lambda: events.put_users(datasetArn=users, users=[{"userId": "u2", "properties": '{"age": "old"}'}]),
+        "InvalidInputException",
+    )
+    expect_modelled(
+        events,
+        lambda: events.put_items(datasetArn=items, items=[{"itemId": "i3", "properties": "[1, 2]"}]),
+        "InvalidInputException",
+    )
+    # Items go to an Items dataset only.
+    expect_modelled(
+        events, lambda: events.put_items(datasetArn=users, items=[{"itemId": "i4"}]), "InvalidInputException"
+    )

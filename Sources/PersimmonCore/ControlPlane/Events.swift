@@ -51,6 +51,61 @@ extension EventsService {
         try await sink.record(events, interactionsDataset: dataset, schema: schema, account: context.account)
     }
 
+    package func putItems(_ input: PutItemsRequest, context: OperationContext) async throws {
+        let records = try input.items.enumerated().map { index, item in
+            try Self.record(id: ("ITEM_ID", item.itemId), properties: item.properties, path: "items.\(index + 1).member")
+        }
+        try await upsert(records, into: input.datasetArn, expecting: "ITEMS", context: context)
+    }
+
+    package func putUsers(_ input: PutUsersRequest, context: OperationContext) async throws {
+        let records = try input.users.enumerated().map { index, user in
+            try Self.record(id: ("USER_ID", user.userId), properties: user.properties, path: "users.\(index + 1).member")
+        }
+        try await upsert(records, into: input.datasetArn, expecting: "USERS", context: context)
+    }
+
+    private func upsert(_ records: [[String: String]], into datasetARN: String, expecting type: String, context: OperationContext)
+        async throws
+    {
+        let record = try await resources.require(datasetARN, kind: .dataset, context: context)
+        guard record.status == LifecycleStatus.active else {
+            throw ServiceError(.resourceInUse, "The dataset \(record.arn) is \(record.status ?? "unavailable").")
+        }
+        let dataset = try ResourceManager.decode(Dataset.self, from: record)
+        guard dataset.datasetType == type else {
+            throw ServiceError(
+                .invalidInput, "The dataset \(record.arn) is a \(dataset.datasetType ?? "") dataset, not \(type)."
+            )
+        }
+        guard let schemaARN = dataset.schemaArn, let schemaRecord = try await resources.store.get(account: context.account, arn: schemaARN)
+        else { throw ServiceError(.resourceNotFound, "The dataset's schema no longer exists.") }
+        let schema = try ResourceManager.decode(PersimmonAPIModel.DatasetSchema.self, from: schemaRecord)
+        try await sink.upsert(records, dataset: record, schema: schema.schema ?? "", account: context.account)
+    }
+
+    /// One record: its ID and the `properties` JSON object's members, as text.
+    static func record(id: (field: String, value: String), properties: String?, path: String) throws -> [String: String] {
+        var fields = [id.field: id.value]
+        guard let properties, !properties.isEmpty else { return fields }
+        guard let object = try? JSONDecoder().decode(JSONValue.self, from: Data(properties.utf8)),
+            case .object(let members) = object
+        else {
+            throw ServiceError(.invalidInput, "\(path).properties must be a JSON object.")
+        }
+        for (key, value) in members {
+            switch value {
+            case .string(let text): fields[key] = text
+            case .number(let number): fields[key] = number == number.rounded() ? String(Int64(number)) : String(number)
+            case .bool(let flag): fields[key] = flag ? "true" : "false"
+            case .array(let values):
+                fields[key] = values.compactMap { if case .string(let s) = $0 { s } else { nil } }.joined(separator: "|")
+            default: continue
+            }
+        }
+        return fields
+    }
+
     /// The account's event tracker with this tracking ID. Tracking IDs of other accounts are not found.
     private func eventTracker(trackingID: String, context: OperationContext) async throws -> EventTracker {
         var cursor: ListCursor?

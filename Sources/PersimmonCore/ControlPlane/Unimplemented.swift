@@ -136,12 +136,4 @@ extension EventsService {
     package func putActions(_ input: PutActionsRequest, context: OperationContext) async throws {
         throw ServiceError.unsupported("PutActions")
     }
-
-    package func putItems(_ input: PutItemsRequest, context: OperationContext) async throws {
-        throw ServiceError.unsupported("PutItems")
-    }
-
-    package func putUsers(_ input: PutUsersRequest, context: OperationContext) async throws {
-        throw ServiceError.unsupported("PutUsers")
-    }
 }

@@ -36,6 +36,10 @@ package struct StreamedEvent: Sendable, Equatable {
 package protocol EventSink: Sendable {
     func record(_ events: [StreamedEvent], interactionsDataset: ResourceRecord, schema: String, account: AccountID)
         async throws
+    /// PutItems / PutUsers: upserts records (field name → value, names matched ignoring case and underscores) into
+    /// an Items or Users dataset; the latest record per ID wins.
+    func upsert(_ records: [[String: String]], dataset: ResourceRecord, schema: String, account: AccountID)
+        async throws
 }
 
 /// Accepts nothing: for servers and tests without a dataset store.
@@ -46,5 +50,11 @@ package struct NoEventSink: EventSink {
         async throws
     {
         throw ServiceError(.resourceNotFound, "This server stores no streamed events.")
+    }
+
+    package func upsert(_ records: [[String: String]], dataset: ResourceRecord, schema: String, account: AccountID)
+        async throws
+    {
+        throw ServiceError(.resourceNotFound, "This server stores no streamed records.")
     }
 }
