@@ -36,6 +36,7 @@ let package = Package(
             dependencies: [
                 "PersimmonAPIModel",
                 "PersimmonCatalog",
+                "PersimmonFilters",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -60,6 +61,7 @@ let package = Package(
                 "PersimmonCatalog",
                 "PersimmonAPIModel",
                 "PersimmonRecipes",
+                "PersimmonFilters",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

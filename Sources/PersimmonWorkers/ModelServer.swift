@@ -3,6 +3,7 @@ import PersimmonAPIModel
 import PersimmonCatalog
 import PersimmonCore
 import PersimmonData
+import PersimmonFilters
 import PersimmonRecipes
 import Synchronization
 
@@ -19,7 +20,11 @@ package final class ModelServer: RecommendationEngine {
         /// Item ID → the model's item index.
         var itemIndex: [String: Int32]
         /// User ID → the user's events (model item indices, oldest first) from the bulk data.
-        var histories: [String: UserHistory]
+        var histories: [String: PersimmonRecipes.UserHistory]
+        /// User ID → the event type of each event in `histories` (same order), for Interactions filters.
+        var eventTypes: [String: [String]]
+        /// Items' metadata indexed for filters, in the model's item order.
+        var filterIndex: FilterIndex
     }
 
     private let store: any ResourceStore
@@ -29,7 +34,7 @@ package final class ModelServer: RecommendationEngine {
     private let loads = Mutex<[String: Task<Loaded, any Error>]>([:])
     /// Events streamed since start, per "account|dataset group", per user, oldest first (at most
     /// `recentLimit` each). Folded into every query on top of the history the model was loaded with.
-    private let recent = Mutex<[String: [String: [(item: String, timestamp: Int64)]]]>([:])
+    private let recent = Mutex<[String: [String: [(item: String, timestamp: Int64, eventType: String)]]]>([:])
     private static let recentLimit = 200
 
     package init(store: any ResourceStore, stores: DatasetStores, models: ModelFiles, pool: ComputePool) {
@@ -46,7 +51,7 @@ package final class ModelServer: RecommendationEngine {
             var users = recent[key] ?? [:]
             for event in events {
                 var list = users[event.userID] ?? []
-                list.append((event.itemID, event.timestamp))
+                list.append((event.itemID, event.timestamp, event.eventType))
                 if list.count > Self.recentLimit { list.removeFirst(list.count - Self.recentLimit) }
                 users[event.userID] = list
             }
@@ -56,7 +61,7 @@ package final class ModelServer: RecommendationEngine {
 
     /// The user's history: what the model was loaded with, then the events streamed since.
     private func history(of user: String?, in loaded: Loaded, query: RecommendationQuery, account: AccountID)
-        -> UserHistory
+        -> PersimmonRecipes.UserHistory
     {
         guard let user else { return .empty }
         let base = loaded.histories[user] ?? .empty
@@ -70,7 +75,50 @@ package final class ModelServer: RecommendationEngine {
             items.append(index)
             timestamps.append(event.timestamp)
         }
-        return UserHistory(items: items, timestamps: timed ? timestamps : [])
+        return PersimmonRecipes.UserHistory(items: items, timestamps: timed ? timestamps : [])
+    }
+
+    /// The item mask a query's filter allows, in the model's item order; nil without a filter.
+    private func candidates(_ query: RecommendationQuery, loaded: Loaded, account: AccountID, item: Int32?) throws
+        -> ItemBitset?
+    {
+        guard let filter = query.filter else { return nil }
+        var interactions: [PersimmonFilters.UserHistory.Interaction] = []
+        if let user = query.userID {
+            let streamed = recent.withLock { $0["\(account.rawValue)|\(query.datasetGroupARN)"]?[user] } ?? []
+            for event in streamed.reversed() {
+                guard let index = loaded.itemIndex[event.item] else { continue }
+                interactions.append(.init(itemIndex: Int(index), eventType: event.eventType))
+            }
+            if let base = loaded.histories[user], let types = loaded.eventTypes[user] {
+                for (index, item) in base.items.enumerated().reversed() where item >= 0 {
+                    interactions.append(.init(itemIndex: Int(item), eventType: types[index]))
+                }
+            }
+        }
+        let mask = Self.mask(
+            filter, index: loaded.filterIndex, history: PersimmonFilters.UserHistory(interactions),
+            currentItem: item.flatMap { $0 >= 0 ? Int($0) : nil }
+        )
+        switch mask {
+        case .success(let mask):
+            return ItemBitset(capacity: loaded.model.itemCount, items: mask.indices.map { Int32($0) })
+        case .failure(let error):
+            throw ServiceError(.invalidInput, error.message)
+        }
+    }
+
+    /// Compiles and applies a filter; its errors become the request's `InvalidInputException`.
+    static func mask(
+        _ filter: QueryFilter, index: FilterIndex, history: PersimmonFilters.UserHistory, currentItem: Int?
+    ) -> Result<FilterMask, FilterError> {
+        Result { () throws(FilterError) -> FilterMask in
+            let expression = try FilterExpression.parse(filter.expression)
+            let compiled = try CompiledFilter.compile(expression, schemas: filter.schemas, index: index)
+            return try compiled.itemMask(
+                filterValues: filter.values, history: history, currentUser: .unknown, currentItem: currentItem
+            )
+        }
     }
 
     package func recommend(_ query: RecommendationQuery, account: AccountID) async throws -> [Recommendation] {
@@ -78,7 +126,9 @@ package final class ModelServer: RecommendationEngine {
         let history = history(of: query.userID, in: loaded, query: query, account: account)
         let item = query.itemID.map { loaded.itemIndex[$0] ?? -1 }
         let request = RecommendationRequest(
-            history: history, item: item, count: query.count, exploration: Self.exploration(query.exploration)
+            history: history, item: item, count: query.count,
+            candidates: try candidates(query, loaded: loaded, account: account, item: item),
+            exploration: Self.exploration(query.exploration)
         )
         let model = loaded.model
         return model.recommend(request).map {
@@ -100,6 +150,14 @@ package final class ModelServer: RecommendationEngine {
             return placeholder
         }
         let model = loaded.model
+        if let allowed = try candidates(query, loaded: loaded, account: account, item: nil) {
+            // A filtered ranking leaves out the items the filter removes.
+            let kept = indices.filter { $0 < 0 || allowed.contains($0) }
+            return model.rank(history: history, items: kept, exploration: Self.exploration(query.exploration)).map {
+                if let id = unknown[$0.item] { return Recommendation(itemID: id, score: nil) }
+                return Recommendation(itemID: model.itemIDs[Int($0.item)], score: $0.score.map(Double.init))
+            }
+        }
         return model.rank(history: history, items: indices, exploration: Self.exploration(query.exploration)).map {
             if let id = unknown[$0.item] { return Recommendation(itemID: id, score: nil) }
             return Recommendation(itemID: model.itemIDs[Int($0.item)], score: $0.score.map(Double.init))
@@ -126,7 +184,8 @@ package final class ModelServer: RecommendationEngine {
 
     private func loadModel(_ query: RecommendationQuery, account: AccountID) async throws -> Loaded {
         let path = try models.path(account: account, solutionVersionARN: query.solutionVersionARN)
-        let datasetARN = try await interactionsDataset(of: query.datasetGroupARN, account: account)
+        let datasetARN = try await dataset(of: query.datasetGroupARN, type: "INTERACTIONS", account: account)
+        let itemsARN = try await dataset(of: query.datasetGroupARN, type: "ITEMS", account: account)
         let stores = stores
         return try await pool.run {
             let model: TrainedModel
@@ -140,40 +199,77 @@ package final class ModelServer: RecommendationEngine {
             var itemIndex: [String: Int32] = [:]
             itemIndex.reserveCapacity(model.itemIDs.count)
             for (index, id) in model.itemIDs.enumerated() { itemIndex[id] = Int32(index) }
-            var histories: [String: UserHistory] = [:]
+            var histories: [String: PersimmonRecipes.UserHistory] = [:]
+            var eventTypes: [String: [String]] = [:]
             if let datasetARN {
                 let snapshot = try stores.store(account: account, datasetARN: datasetARN, kind: .interactions)
                     .interactions()
-                histories = Self.histories(snapshot, itemIndex: itemIndex)
+                (histories, eventTypes) = Self.histories(snapshot, itemIndex: itemIndex)
             }
-            return Loaded(model: model, itemIndex: itemIndex, histories: histories)
+            var attributes = ItemAttributes(ids: model.itemIDs)
+            if let itemsARN {
+                let items = try stores.store(account: account, datasetARN: itemsARN, kind: .items).entities()
+                Self.fill(&attributes, from: items, order: model.itemIDs)
+            }
+            return Loaded(
+                model: model, itemIndex: itemIndex, histories: histories, eventTypes: eventTypes,
+                filterIndex: FilterIndex.build(items: attributes)
+            )
         }
     }
 
     /// Every user's events in model item indices, oldest first.
-    static func histories(_ snapshot: InteractionsSnapshot, itemIndex: [String: Int32]) -> [String: UserHistory] {
+    static func histories(_ snapshot: InteractionsSnapshot, itemIndex: [String: Int32])
+        -> ([String: PersimmonRecipes.UserHistory], [String: [String]])
+    {
         let mapped = snapshot.items.map { itemIndex[$0] ?? -1 }
         var rows = [[Int]](repeating: [], count: snapshot.users.count)
         for row in 0..<snapshot.count {
             rows[Int(snapshot.userIndex[row])].append(row)
         }
-        var histories: [String: UserHistory] = [:]
+        var histories: [String: PersimmonRecipes.UserHistory] = [:]
+        var eventTypes: [String: [String]] = [:]
         histories.reserveCapacity(snapshot.users.count)
         for (user, events) in rows.enumerated() where !events.isEmpty {
             let ordered = events.sorted { snapshot.timestamp[$0] < snapshot.timestamp[$1] }
-            histories[snapshot.users[user]] = UserHistory(
+            histories[snapshot.users[user]] = PersimmonRecipes.UserHistory(
                 items: ordered.map { mapped[Int(snapshot.itemIndex[$0])] },
                 timestamps: ordered.map { snapshot.timestamp[$0] }
             )
+            eventTypes[snapshot.users[user]] = ordered.map {
+                let code = snapshot.eventType.isEmpty ? -1 : snapshot.eventType[$0]
+                return code >= 0 ? snapshot.eventTypes[Int(code)] : ""
+            }
         }
-        return histories
+        return (histories, eventTypes)
     }
 
-    private func interactionsDataset(of groupARN: String, account: AccountID) async throws -> String? {
+    /// Items' metadata for filters, in the model's item order (items without a record have no values).
+    static func fill(_ attributes: inout ItemAttributes, from items: EntitySnapshot, order: [String]) {
+        let rows = items.rows(for: order)
+        for column in items.columns where column.field.name != items.idField {
+            let field = column.field
+            if field.type == .string {
+                attributes.setCategorical(
+                    field.name,
+                    values: rows.map { row in
+                        guard row >= 0, let text = column.string(at: Int(row)) else { return [] }
+                        return field.categorical ? text.split(separator: "|").map(String.init) : [text]
+                    }
+                )
+            } else if field.type.isNumeric {
+                attributes.setNumeric(
+                    field.name, values: rows.map { row in row >= 0 ? column.string(at: Int(row)).flatMap(Double.init) : nil }
+                )
+            }
+        }
+    }
+
+    private func dataset(of groupARN: String, type: String, account: AccountID) async throws -> String? {
         let datasets = try await store.list(
             account: account, ResourceQuery(kind: .dataset, parentARN: groupARN, limit: 10)
         )
-        for record in datasets where try ResourceManager.decode(Dataset.self, from: record).datasetType == "INTERACTIONS" {
+        for record in datasets where try ResourceManager.decode(Dataset.self, from: record).datasetType == type {
             return record.arn
         }
         return nil

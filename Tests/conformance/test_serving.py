@@ -153,3 +153,72 @@ def test_put_events_change_the_next_recommendation(served):
     )
     # Events are stored durably: the next training includes them (the user is now known to the model data).
     assert campaign
+
+
+def test_filters_shape_recommendations(served, import_root):
+    from test_imports import ITEMS_SCHEMA, run_import
+
+    tenant, _ = served
+    pz = tenant.personalize
+    group = trained_group(tenant, import_root)
+    _, items_schema = tenant.create_schema(ITEMS_SCHEMA)
+    items = tenant.create_dataset(group, items_schema, "Items")
+    catalog = import_root / f"{unique('items')}.csv"
+    catalog.write_text("ITEM_ID,GENRES\n" + "".join(f"i{n},{'Horror' if n % 3 == 0 else 'Comedy|Drama'}\n" for n in range(200)))
+    assert run_import(pz, items, f"file://{catalog}")["status"] == "ACTIVE"
+
+    err = expect_modelled(
+        pz,
+        lambda: pz.create_filter(
+            name=unique("f"), datasetGroupArn=group, filterExpression='EXCLUDE ItemID WHERE Items.GENRES LIKE ("x")'
+        ),
+        "InvalidInputException",
+    )
+    assert "position" in err.response["Error"]["Message"]
+    expect_modelled(
+        pz,
+        lambda: pz.create_filter(
+            name=unique("f"), datasetGroupArn=group, filterExpression='EXCLUDE ItemID WHERE Items.NOPE IN ("x")'
+        ),
+        "InvalidInputException",
+    )
+    no_horror = pz.create_filter(
+        name=unique("f"), datasetGroupArn=group, filterExpression='EXCLUDE ItemID WHERE Items.GENRES IN ("Horror")'
+    )["filterArn"]
+    by_genre = pz.create_filter(
+        name=unique("f"), datasetGroupArn=group, filterExpression="INCLUDE ItemID WHERE Items.GENRES IN ($GENRE)"
+    )["filterArn"]
+    not_clicked = pz.create_filter(
+        name=unique("f"), datasetGroupArn=group, filterExpression='EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")'
+    )["filterArn"]
+    for arn in (no_horror, by_genre, not_clicked):
+        wait_for_status(lambda arn=arn: pz.describe_filter(filterArn=arn)["filter"])
+    assert {f["filterArn"] for f in pz.list_filters(datasetGroupArn=group)["Filters"]} == {no_horror, by_genre, not_clicked}
+
+    campaign, _ = deploy(tenant, group, "aws-user-personalization")
+    runtime = tenant.client("personalize-runtime")
+    horror = {f"i{n}" for n in range(200) if n % 3 == 0}
+    plain = {i["itemId"] for i in runtime.get_recommendations(campaignArn=campaign, userId="u1", numResults=60)["itemList"]}
+    assert plain & horror, "the unfiltered list should contain some Horror items for this check to mean anything"
+    filtered = runtime.get_recommendations(campaignArn=campaign, userId="u1", numResults=60, filterArn=no_horror)["itemList"]
+    assert filtered and not ({i["itemId"] for i in filtered} & horror)
+    only = runtime.get_recommendations(
+        campaignArn=campaign, userId="u1", filterArn=by_genre, filterValues={"GENRE": '"Horror"'}
+    )["itemList"]
+    assert only and {i["itemId"] for i in only} <= horror
+    expect_modelled(
+        runtime, lambda: runtime.get_recommendations(campaignArn=campaign, userId="u1", filterArn=by_genre), "InvalidInputException"
+    )
+
+    # An Interactions filter sees a click streamed a moment ago.
+    tracking_id = pz.create_event_tracker(name=unique("et"), datasetGroupArn=group)["trackingId"]
+    tracker = pz.list_event_trackers(datasetGroupArn=group)["eventTrackers"][0]["eventTrackerArn"]
+    wait_for_status(lambda: pz.describe_event_tracker(eventTrackerArn=tracker)["eventTracker"])
+    user = unique("clicker")
+    top = runtime.get_recommendations(campaignArn=campaign, userId=user, filterArn=not_clicked)["itemList"][0]["itemId"]
+    tenant.client("personalize-events").put_events(
+        trackingId=tracking_id, userId=user, sessionId=unique("s"),
+        eventList=[{"eventType": "click", "itemId": top, "sentAt": 1_800_000_000}],
+    )
+    after = runtime.get_recommendations(campaignArn=campaign, userId=user, filterArn=not_clicked)["itemList"]
+    assert top not in {i["itemId"] for i in after}

@@ -17,10 +17,13 @@ extension RuntimeService {
         guard let campaignARN = input.campaignArn else {
             throw ServiceError(.invalidInput, "campaignArn is required.")
         }
-        if input.filterArn != nil || !(input.promotions ?? []).isEmpty {
-            throw ServiceError.unsupported("GetRecommendations with filters or promotions")
+        if !(input.promotions ?? []).isEmpty {
+            throw ServiceError.unsupported("GetRecommendations with promotions")
         }
-        let (query, recipe) = try await campaignQuery(campaignARN, userID: input.userId, itemID: input.itemId, context: context)
+        var (query, recipe) = try await campaignQuery(campaignARN, userID: input.userId, itemID: input.itemId, context: context)
+        if let filterARN = input.filterArn {
+            query.filter = try await queryFilter(filterARN, values: input.filterValues ?? [:], query: query, context: context)
+        }
         let count = input.numResults ?? 25
         let limit = (input.metadataColumns ?? [:]).isEmpty ? 500 : 50
         guard (1...limit).contains(count) else {
@@ -49,12 +52,12 @@ extension RuntimeService {
     package func getPersonalizedRanking(_ input: GetPersonalizedRankingRequest, context: OperationContext)
         async throws -> GetPersonalizedRankingResponse
     {
-        if input.filterArn != nil {
-            throw ServiceError.unsupported("GetPersonalizedRanking with a filter")
-        }
-        let (query, recipe) = try await campaignQuery(
+        var (query, recipe) = try await campaignQuery(
             input.campaignArn, userID: input.userId, itemID: nil, context: context
         )
+        if let filterARN = input.filterArn {
+            query.filter = try await queryFilter(filterARN, values: input.filterValues ?? [:], query: query, context: context)
+        }
         guard recipe?.inputKind == .ranking || recipe?.inputKind == .user else {
             throw ServiceError(
                 .invalidInput, "This campaign's recipe cannot rank items for a user; use a personalized-ranking campaign."
@@ -89,6 +92,26 @@ extension RuntimeService {
             itemID: itemID, count: 25, exploration: campaign.campaignConfig?.itemExplorationConfig ?? [:]
         )
         return (query, version.recipeArn.flatMap(RecipeCatalog.entry(forArn:)))
+    }
+
+    /// The filter named in a request: it must be ACTIVE and belong to the campaign's dataset group.
+    private func queryFilter(_ arn: String, values: [String: String], query: RecommendationQuery, context: OperationContext)
+        async throws -> QueryFilter
+    {
+        let record = try await resources.require(arn, kind: .filter, context: context)
+        guard record.status == LifecycleStatus.active else {
+            throw ServiceError(.invalidInput, "The filter \(record.arn) is \(record.status ?? "unavailable"), not ACTIVE.")
+        }
+        let filter = try ResourceManager.decode(Filter.self, from: record)
+        guard filter.datasetGroupArn == query.datasetGroupARN else {
+            throw ServiceError(
+                .invalidInput, "The filter \(record.arn) belongs to another dataset group than the campaign's solution."
+            )
+        }
+        return QueryFilter(
+            expression: filter.filterExpression ?? "", values: values,
+            schemas: try await resources.filterSchemas(of: query.datasetGroupARN, context: context)
+        )
     }
 
     /// A fresh `recommendationId`, as AWS returns with every response (`RID-` and a UUID).

@@ -21,20 +21,12 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("CreateDatasetExportJob")
     }
 
-    package func createFilter(_ input: CreateFilterRequest, context: OperationContext) async throws -> CreateFilterResponse {
-        throw ServiceError.unsupported("CreateFilter")
-    }
-
     package func createMetricAttribution(_ input: CreateMetricAttributionRequest, context: OperationContext) async throws -> CreateMetricAttributionResponse {
         throw ServiceError.unsupported("CreateMetricAttribution")
     }
 
     package func createRecommender(_ input: CreateRecommenderRequest, context: OperationContext) async throws -> CreateRecommenderResponse {
         throw ServiceError.unsupported("CreateRecommender")
-    }
-
-    package func deleteFilter(_ input: DeleteFilterRequest, context: OperationContext) async throws {
-        throw ServiceError.unsupported("DeleteFilter")
     }
 
     package func deleteMetricAttribution(_ input: DeleteMetricAttributionRequest, context: OperationContext) async throws {
@@ -61,10 +53,6 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("DescribeDatasetExportJob")
     }
 
-    package func describeFilter(_ input: DescribeFilterRequest, context: OperationContext) async throws -> DescribeFilterResponse {
-        throw ServiceError.unsupported("DescribeFilter")
-    }
-
     package func describeMetricAttribution(_ input: DescribeMetricAttributionRequest, context: OperationContext) async throws -> DescribeMetricAttributionResponse {
         throw ServiceError.unsupported("DescribeMetricAttribution")
     }
@@ -87,10 +75,6 @@ extension ControlPlaneService {
 
     package func listDatasetExportJobs(_ input: ListDatasetExportJobsRequest, context: OperationContext) async throws -> ListDatasetExportJobsResponse {
         throw ServiceError.unsupported("ListDatasetExportJobs")
-    }
-
-    package func listFilters(_ input: ListFiltersRequest, context: OperationContext) async throws -> ListFiltersResponse {
-        throw ServiceError.unsupported("ListFilters")
     }
 
     package func listMetricAttributionMetrics(_ input: ListMetricAttributionMetricsRequest, context: OperationContext) async throws -> ListMetricAttributionMetricsResponse {

@@ -10,6 +10,21 @@ package struct Recommendation: Sendable, Equatable {
     }
 }
 
+import PersimmonFilters
+
+/// A filter to apply to one query: its expression, the request's `filterValues`, and the schemas it refers to.
+package struct QueryFilter: Sendable {
+    package var expression: String
+    package var values: [String: String]
+    package var schemas: FilterSchemas
+
+    package init(expression: String, values: [String: String], schemas: FilterSchemas) {
+        self.expression = expression
+        self.values = values
+        self.schemas = schemas
+    }
+}
+
 /// What a campaign query asks of a trained solution version.
 package struct RecommendationQuery: Sendable {
     /// The solution version whose model answers.
@@ -21,11 +36,14 @@ package struct RecommendationQuery: Sendable {
     package var count: Int
     /// `itemExplorationConfig` of the campaign (`explorationWeight`, `explorationItemAgeCutOff`).
     package var exploration: [String: String]
+    /// Only items the filter keeps may be returned.
+    package var filter: QueryFilter?
 
     package init(
         solutionVersionARN: String, datasetGroupARN: String, userID: String?, itemID: String?, count: Int,
-        exploration: [String: String] = [:]
+        exploration: [String: String] = [:], filter: QueryFilter? = nil
     ) {
+        self.filter = filter
         self.solutionVersionARN = solutionVersionARN
         self.datasetGroupARN = datasetGroupARN
         self.userID = userID
