@@ -35,18 +35,11 @@ extension ControlPlaneService {
     package func listCampaigns(_ input: ListCampaignsRequest, context: OperationContext) async throws
         -> ListCampaignsResponse
     {
-        var parent: String?
-        if let solutionARN = input.solutionArn {
-            parent = try await resources.require(solutionARN, kind: .solution, context: context).arn
-        }
-        let page = try await resources.list(
-            kind: .campaign, parentARN: parent, maxResults: input.maxResults, nextToken: input.nextToken,
-            context: context
+        let page = try await resources.listSummaries(
+            CampaignSummary.self, kind: .campaign, under: input.solutionArn.map { ($0, .solution) },
+            maxResults: input.maxResults, nextToken: input.nextToken, context: context
         )
-        return ListCampaignsResponse(
-            campaigns: try page.records.map { try ResourceManager.decode(CampaignSummary.self, from: $0) },
-            nextToken: page.nextToken
-        )
+        return ListCampaignsResponse(campaigns: page.summaries, nextToken: page.nextToken)
     }
 
     package func updateCampaign(_ input: UpdateCampaignRequest, context: OperationContext) async throws

@@ -36,14 +36,11 @@ extension ControlPlaneService {
     package func listDatasetGroups(_ input: ListDatasetGroupsRequest, context: OperationContext) async throws
         -> ListDatasetGroupsResponse
     {
-        let page = try await resources.list(
-            kind: .datasetGroup, parentARN: nil, maxResults: input.maxResults, nextToken: input.nextToken,
+        let page = try await resources.listSummaries(
+            DatasetGroupSummary.self, kind: .datasetGroup, under: nil, maxResults: input.maxResults, nextToken: input.nextToken,
             context: context
         )
-        return ListDatasetGroupsResponse(
-            datasetGroups: try page.records.map { try ResourceManager.decode(DatasetGroupSummary.self, from: $0) },
-            nextToken: page.nextToken
-        )
+        return ListDatasetGroupsResponse(datasetGroups: page.summaries, nextToken: page.nextToken)
     }
 
     package func deleteDatasetGroup(_ input: DeleteDatasetGroupRequest, context: OperationContext) async throws {

@@ -55,19 +55,10 @@ extension ControlPlaneService {
     package func listDatasetImportJobs(_ input: ListDatasetImportJobsRequest, context: OperationContext) async throws
         -> ListDatasetImportJobsResponse
     {
-        var parent: String?
-        if let datasetARN = input.datasetArn {
-            parent = try await resources.require(datasetARN, kind: .dataset, context: context).arn
-        }
-        let page = try await resources.list(
-            kind: .datasetImportJob, parentARN: parent, maxResults: input.maxResults, nextToken: input.nextToken,
-            context: context
+        let page = try await resources.listSummaries(
+            DatasetImportJobSummary.self, kind: .datasetImportJob, under: input.datasetArn.map { ($0, .dataset) },
+            maxResults: input.maxResults, nextToken: input.nextToken, context: context
         )
-        return ListDatasetImportJobsResponse(
-            datasetImportJobs: try page.records.map {
-                try ResourceManager.decode(DatasetImportJobSummary.self, from: $0)
-            },
-            nextToken: page.nextToken
-        )
+        return ListDatasetImportJobsResponse(datasetImportJobs: page.summaries, nextToken: page.nextToken)
     }
 }

@@ -49,18 +49,11 @@ extension ControlPlaneService {
     package func listDatasets(_ input: ListDatasetsRequest, context: OperationContext) async throws
         -> ListDatasetsResponse
     {
-        var parent: String?
-        if let groupARN = input.datasetGroupArn {
-            parent = try await resources.require(groupARN, kind: .datasetGroup, context: context).arn
-        }
-        let page = try await resources.list(
-            kind: .dataset, parentARN: parent, maxResults: input.maxResults, nextToken: input.nextToken,
-            context: context
+        let page = try await resources.listSummaries(
+            DatasetSummary.self, kind: .dataset, under: input.datasetGroupArn.map { ($0, .datasetGroup) },
+            maxResults: input.maxResults, nextToken: input.nextToken, context: context
         )
-        return ListDatasetsResponse(
-            datasets: try page.records.map { try ResourceManager.decode(DatasetSummary.self, from: $0) },
-            nextToken: page.nextToken
-        )
+        return ListDatasetsResponse(datasets: page.summaries, nextToken: page.nextToken)
     }
 
     package func updateDataset(_ input: UpdateDatasetRequest, context: OperationContext) async throws

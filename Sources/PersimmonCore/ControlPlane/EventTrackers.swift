@@ -50,18 +50,11 @@ extension ControlPlaneService {
     package func listEventTrackers(_ input: ListEventTrackersRequest, context: OperationContext) async throws
         -> ListEventTrackersResponse
     {
-        var parent: String?
-        if let groupARN = input.datasetGroupArn {
-            parent = try await resources.require(groupARN, kind: .datasetGroup, context: context).arn
-        }
-        let page = try await resources.list(
-            kind: .eventTracker, parentARN: parent, maxResults: input.maxResults, nextToken: input.nextToken,
-            context: context
+        let page = try await resources.listSummaries(
+            EventTrackerSummary.self, kind: .eventTracker, under: input.datasetGroupArn.map { ($0, .datasetGroup) },
+            maxResults: input.maxResults, nextToken: input.nextToken, context: context
         )
-        return ListEventTrackersResponse(
-            eventTrackers: try page.records.map { try ResourceManager.decode(EventTrackerSummary.self, from: $0) },
-            nextToken: page.nextToken
-        )
+        return ListEventTrackersResponse(eventTrackers: page.summaries, nextToken: page.nextToken)
     }
 
     package func deleteEventTracker(_ input: DeleteEventTrackerRequest, context: OperationContext) async throws {

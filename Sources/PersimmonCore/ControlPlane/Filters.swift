@@ -49,18 +49,11 @@ extension ControlPlaneService {
     }
 
     package func listFilters(_ input: ListFiltersRequest, context: OperationContext) async throws -> ListFiltersResponse {
-        var parent: String?
-        if let groupARN = input.datasetGroupArn {
-            parent = try await resources.require(groupARN, kind: .datasetGroup, context: context).arn
-        }
-        let page = try await resources.list(
-            kind: .filter, parentARN: parent, maxResults: input.maxResults, nextToken: input.nextToken,
-            context: context
+        let page = try await resources.listSummaries(
+            FilterSummary.self, kind: .filter, under: input.datasetGroupArn.map { ($0, .datasetGroup) },
+            maxResults: input.maxResults, nextToken: input.nextToken, context: context
         )
-        return ListFiltersResponse(
-            Filters: try page.records.map { try ResourceManager.decode(FilterSummary.self, from: $0) },
-            nextToken: page.nextToken
-        )
+        return ListFiltersResponse(Filters: page.summaries, nextToken: page.nextToken)
     }
 
     package func deleteFilter(_ input: DeleteFilterRequest, context: OperationContext) async throws {

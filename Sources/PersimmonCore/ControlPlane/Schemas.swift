@@ -34,13 +34,11 @@ extension ControlPlaneService {
 
     package func listSchemas(_ input: ListSchemasRequest, context: OperationContext) async throws -> ListSchemasResponse
     {
-        let page = try await resources.list(
-            kind: .schema, parentARN: nil, maxResults: input.maxResults, nextToken: input.nextToken, context: context
+        let page = try await resources.listSummaries(
+            DatasetSchemaSummary.self, kind: .schema, under: nil, maxResults: input.maxResults, nextToken: input.nextToken,
+            context: context
         )
-        return ListSchemasResponse(
-            schemas: try page.records.map { try ResourceManager.decode(DatasetSchemaSummary.self, from: $0) },
-            nextToken: page.nextToken
-        )
+        return ListSchemasResponse(schemas: page.summaries, nextToken: page.nextToken)
     }
 
     package func deleteSchema(_ input: DeleteSchemaRequest, context: OperationContext) async throws {

@@ -81,20 +81,11 @@ extension ControlPlaneService {
     package func listSolutionVersions(_ input: ListSolutionVersionsRequest, context: OperationContext) async throws
         -> ListSolutionVersionsResponse
     {
-        var parent: String?
-        if let solutionARN = input.solutionArn {
-            parent = try await resources.require(solutionARN, kind: .solution, context: context).arn
-        }
-        let page = try await resources.list(
-            kind: .solutionVersion, parentARN: parent, maxResults: input.maxResults, nextToken: input.nextToken,
-            context: context
+        let page = try await resources.listSummaries(
+            SolutionVersionSummary.self, kind: .solutionVersion, under: input.solutionArn.map { ($0, .solution) },
+            maxResults: input.maxResults, nextToken: input.nextToken, context: context
         )
-        return ListSolutionVersionsResponse(
-            solutionVersions: try page.records.map {
-                try ResourceManager.decode(SolutionVersionSummary.self, from: $0)
-            },
-            nextToken: page.nextToken
-        )
+        return ListSolutionVersionsResponse(solutionVersions: page.summaries, nextToken: page.nextToken)
     }
 
     package func stopSolutionVersionCreation(_ input: StopSolutionVersionCreationRequest, context: OperationContext)

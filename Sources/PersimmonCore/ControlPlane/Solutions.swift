@@ -63,18 +63,11 @@ extension ControlPlaneService {
     package func listSolutions(_ input: ListSolutionsRequest, context: OperationContext) async throws
         -> ListSolutionsResponse
     {
-        var parent: String?
-        if let groupARN = input.datasetGroupArn {
-            parent = try await resources.require(groupARN, kind: .datasetGroup, context: context).arn
-        }
-        let page = try await resources.list(
-            kind: .solution, parentARN: parent, maxResults: input.maxResults, nextToken: input.nextToken,
-            context: context
+        let page = try await resources.listSummaries(
+            SolutionSummary.self, kind: .solution, under: input.datasetGroupArn.map { ($0, .datasetGroup) },
+            maxResults: input.maxResults, nextToken: input.nextToken, context: context
         )
-        return ListSolutionsResponse(
-            solutions: try page.records.map { try ResourceManager.decode(SolutionSummary.self, from: $0) },
-            nextToken: page.nextToken
-        )
+        return ListSolutionsResponse(solutions: page.summaries, nextToken: page.nextToken)
     }
 
     package func updateSolution(_ input: UpdateSolutionRequest, context: OperationContext) async throws

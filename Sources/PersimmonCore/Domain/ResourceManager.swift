@@ -122,6 +122,23 @@ package struct ResourceManager: Sendable {
         return (page, token)
     }
 
+    /// One page of a resource's summaries, optionally only the children of a parent the caller owns (a List
+    /// operation's `datasetGroupArn`, `solutionArn`, ... filter). Each stored document decodes straight into the
+    /// summary shape, whose members are a subset of the full shape's.
+    package func listSummaries<Summary: Decodable>(
+        _ type: Summary.Type, kind: ResourceKind, under parent: (arn: String, kind: ResourceKind)?, maxResults: Int?,
+        nextToken: String?, context: OperationContext
+    ) async throws -> (summaries: [Summary], nextToken: String?) {
+        var parentARN: String?
+        if let parent {
+            parentARN = try await require(parent.arn, kind: parent.kind, context: context).arn
+        }
+        let page = try await list(
+            kind: kind, parentARN: parentARN, maxResults: maxResults, nextToken: nextToken, context: context
+        )
+        return (try page.records.map { try Self.decode(type, from: $0) }, page.nextToken)
+    }
+
     /// A token for listings of fixed, in-memory collections (the recipe catalogue): an offset, bound like any other.
     package func offsetToken(_ offset: Int, scope: String, context: OperationContext) -> String {
         tokens.encode(
