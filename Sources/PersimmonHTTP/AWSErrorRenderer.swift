@@ -40,11 +40,15 @@ package struct WireError: Error, Sendable {
 package enum AWSErrorRenderer {
     /// Maps any error to its wire form. Unknown errors become `InternalFailure` with a generic message and are logged.
     package static func wireError(for error: any Error, protocol wire: WireProtocol, logger: Logger) -> WireError {
+        if case .query = wire { return queryError(for: error, logger: logger) }
         switch error {
         case let error as WireError:
             return error
         case let error as ServiceError:
             return wireError(for: error, protocol: wire, logger: logger)
+        case let error as IAMError:
+            return WireError(
+                name: error.code.name, status: HTTPResponse.Status(code: error.code.status), message: error.message)
         case let error as SigV4Error:
             return wireError(for: error)
         case let error as APIValidationError:
@@ -98,8 +102,71 @@ package enum AWSErrorRenderer {
         }
     }
 
-    /// The response for a wire error: `{"__type": ..., "message": ...}` plus `x-amzn-ErrorType`.
+    /// Errors of the query protocol (IAM, STS) use that protocol's codes: `AccessDenied`, `InvalidClientTokenId`,
+    /// `SignatureDoesNotMatch`, `NoSuchEntity`, … with the HTTP statuses AWS sends.
+    static func queryError(for error: any Error, logger: Logger) -> WireError {
+        switch error {
+        case let error as IAMError:
+            return WireError(
+                name: error.code.name, status: HTTPResponse.Status(code: error.code.status), message: error.message)
+        case let error as WireError:
+            return error
+        case let error as SigV4Error:
+            switch error.code {
+            case .unrecognizedClient:
+                return WireError(
+                    name: "InvalidClientTokenId", status: .forbidden,
+                    message: "The security token included in the request is invalid.")
+            case .missingAuthenticationToken:
+                return WireError(name: "MissingAuthenticationToken", status: .forbidden, message: error.message)
+            case .incompleteSignature:
+                return WireError(name: "IncompleteSignature", status: .badRequest, message: error.message)
+            case .expiredToken:
+                return WireError(name: "ExpiredToken", status: .forbidden, message: error.message)
+            default:
+                return WireError(name: "SignatureDoesNotMatch", status: .forbidden, message: error.message)
+            }
+        case let error as ServiceError:
+            switch error.code {
+            case .accessDenied: return WireError(name: "AccessDenied", status: .forbidden, message: error.message)
+            case .resourceNotFound: return WireError(name: "NoSuchEntity", status: .notFound, message: error.message)
+            case .resourceAlreadyExists:
+                return WireError(name: "EntityAlreadyExists", status: .conflict, message: error.message)
+            case .limitExceeded: return WireError(name: "LimitExceeded", status: .conflict, message: error.message)
+            case .internalFailure:
+                logger.error("internal failure", metadata: ["error": "\(error.debugDescription)"])
+                return WireError(
+                    name: "ServiceFailure", status: .internalServerError,
+                    message: "The request processing has failed because of an unknown error, exception or failure.")
+            default: return WireError(name: "InvalidInput", status: .badRequest, message: error.message)
+            }
+        default:
+            logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return WireError(
+                name: "ServiceFailure", status: .internalServerError,
+                message: "The request processing has failed because of an unknown error, exception or failure.")
+        }
+    }
+
+    /// The response for a wire error: `{"__type": ..., "message": ...}` plus `x-amzn-ErrorType`, or for the query
+    /// protocol `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
     package static func response(for error: WireError, protocol wire: WireProtocol, requestID: String) -> Response {
+        if case .query(let namespace) = wire {
+            var xml = XMLWriter()
+            xml.open("ErrorResponse", namespace: namespace)
+            xml.element("Error") { xml in
+                xml.element("Type", error.status.code >= 500 ? "Receiver" : "Sender")
+                xml.element("Code", error.name)
+                xml.element("Message", error.message)
+            }
+            xml.element("RequestId", requestID)
+            xml.close("ErrorResponse")
+            var headers = HTTPFields()
+            headers[.contentType] = wire.contentType
+            headers[.amznRequestID] = requestID
+            return Response(
+                status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: xml.bytes)))
+        }
         var body = ByteBuffer()
         body.writeString("{\"__type\":")
         body.writeJSONString(error.name)

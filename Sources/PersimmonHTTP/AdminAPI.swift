@@ -12,6 +12,12 @@ package enum AdminOperation: String, Sendable, CaseIterable {
     case createAccount = "CreateAccount"
     case listAccounts = "ListAccounts"
     case closeAccount = "CloseAccount"
+    /// Issues a root access key for an account (e.g. one created through Organizations, which returns no keys).
+    case createRootAccessKey = "CreateRootAccessKey"
+    /// Reads any account's audit trail, in CloudTrail `LookupEvents` form (`AccountId` plus its members).
+    case lookupAuditEvents = "LookupAuditEvents"
+
+    package var isReadOnly: Bool { self == .listAccounts || self == .lookupAuditEvents }
 }
 
 /// Wire shapes of the admin API. Member names follow AWS Organizations' PascalCase style.
@@ -53,6 +59,10 @@ package enum AdminShapes {
         package init(AccountId: String) { self.AccountId = AccountId }
     }
 
+    package struct LookupAuditEventsRequest: Codable, Sendable {
+        package var AccountId: String
+    }
+
     package struct CloseAccountResponse: Codable, Sendable {
         package var Account: Account
     }
@@ -64,8 +74,16 @@ package struct AdminAPI: Sendable {
     package static let signingName = "persimmon"
 
     private let accounts: AccountService
+    private let directory: AccountDirectory
+    private let audit: CloudTrailAPI
+    private let clock: any WallClock
 
-    package init(accounts: AccountService) { self.accounts = accounts }
+    package init(accounts: AccountService, directory: AccountDirectory, audit: CloudTrailAPI, clock: any WallClock) {
+        self.accounts = accounts
+        self.directory = directory
+        self.audit = audit
+        self.clock = clock
+    }
 
     package func dispatch(_ operation: AdminOperation, body: Data) async throws -> Data {
         switch operation {
@@ -91,6 +109,24 @@ package struct AdminAPI: Sendable {
             }
             let closed = try await accounts.closeAccount(AccountID(input.AccountId))
             return try AWSJSONCodec.encoder.encode(AdminShapes.CloseAccountResponse(Account: Self.shape(closed)))
+        case .createRootAccessKey:
+            let input = try Self.decode(AdminShapes.CloseAccountRequest.self, body)
+            guard AccountID.isWellFormed(input.AccountId),
+                let account = try await directory.account(AccountID(input.AccountId))
+            else {
+                throw ServiceError(.resourceNotFound, "Account \(input.AccountId) does not exist.")
+            }
+            guard account.status == .active else {
+                throw ServiceError(.invalidInput, "Account \(input.AccountId) is closed.")
+            }
+            return try AWSJSONCodec.encoder.encode(
+                try await accounts.issueRootKey(for: account.id, now: clock.now().epochMilliseconds))
+        case .lookupAuditEvents:
+            let input = try Self.decode(AdminShapes.LookupAuditEventsRequest.self, body)
+            guard AccountID.isWellFormed(input.AccountId) else {
+                throw ServiceError(.invalidInput, "AccountId must be 12 digits.")
+            }
+            return try await audit.lookupEvents(body: body, account: AccountID(input.AccountId))
         }
     }
 

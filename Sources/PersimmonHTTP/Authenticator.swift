@@ -9,6 +9,15 @@ import FoundationEssentials
 import Foundation
 #endif
 
+/// Who signed a request, with the parts of the signature the audit trail and `aws:RequestedRegion` need.
+package struct AuthenticatedCaller: Sendable {
+    package var principal: Principal
+    /// The access key ID the request was signed with (never the secret).
+    package var accessKeyID: String
+    /// The region of the credential scope.
+    package var region: String
+}
+
 /// Verifies a request's SigV4 signature and returns who signed it.
 ///
 /// The body must already be collected, and bounded, by the caller: its hash is part of the signature.
@@ -25,7 +34,9 @@ package struct Authenticator: Sendable {
     }
 
     /// - Parameter service: the signing name the API expects (`personalize`, `persimmon`, ...).
-    package func authenticate(_ request: Request, body: [UInt8], service: String, now: Date) async throws -> Principal {
+    package func authenticate(_ request: Request, body: [UInt8], service: String, now: Date) async throws
+        -> AuthenticatedCaller
+    {
         let signable = Self.signableRequest(request, body: body)
         let authorization = try verifier.parse(signable)
         // No temporary credentials are issued (yet), so a session token can only be foreign or forged.
@@ -45,7 +56,23 @@ package struct Authenticator: Sendable {
             signable, authorization: authorization, secretAccessKey: credential.secretAccessKey,
             expectedService: service, now: now
         )
-        return credential.principal
+        return AuthenticatedCaller(
+            principal: credential.principal, accessKeyID: authorization.accessKeyID, region: authorization.region)
+    }
+
+    /// The service named in a request's credential scope (`Credential=AKID/date/region/<service>/aws4_request`, in
+    /// the `Authorization` header or a presigned URL's `X-Amz-Credential`), read without verifying anything: it only
+    /// picks which API's error format and signing name apply.
+    static func scopeService(_ request: Request) -> String? {
+        var credential: Substring?
+        if let header = request.headers[.authorization], let range = header.firstRange(of: "Credential=") {
+            credential = header[range.upperBound...].prefix { $0 != "," && $0 != " " }
+        } else if let query = request.uri.query, let range = query.firstRange(of: "X-Amz-Credential=") {
+            credential = Substring(
+                query[range.upperBound...].prefix { $0 != "&" }.replacing("%2F", with: "/").replacing("%2f", with: "/"))
+        }
+        guard let parts = credential?.split(separator: "/"), parts.count == 5 else { return nil }
+        return String(parts[3])
     }
 
     /// The request exactly as received: raw path and query, every header, and the `Host` that HTTP/1 carried

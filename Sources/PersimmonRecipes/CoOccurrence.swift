@@ -26,7 +26,7 @@ package struct NeighbourIndex: Sendable, Equatable {
 ///
 /// C_ij counts the users whose history holds both i and j — or, with a window D > 0, holds them at most D positions
 /// apart in the user's time-ordered history (a sequence-aware variant: what users do next is closest to what they
-/// did just before). The similarity of target j for source i is C_ij / (n_i^(1−d) · n_j^d), d =
+/// did just before); with `forwardOnly`, only users who had j after i count (the directed "next items" relation). The similarity of target j for source i is C_ij / (n_i^(1−d) · n_j^d), d =
 /// `popularity_discount_factor`: d = 0 gives P(j | i) (popular targets win), d = 0.5 the cosine, d = 1 discounts
 /// popular targets hardest. Pairs with C_ij below `min_cointeraction_count` are dropped.
 struct CoOccurrence {
@@ -34,6 +34,8 @@ struct CoOccurrence {
         var popularityDiscount: Double
         var minimumCount: Int
         var window: Int
+        /// Count only pairs where the target comes after the source (what users do next), not both orders.
+        var forwardOnly: Bool = false
         var neighbourCount: Int
         var userHistoryPercentiles: ClosedRange<Double> = 0...1
         var itemCountPercentiles: ClosedRange<Double> = 0...1
@@ -108,6 +110,7 @@ struct CoOccurrence {
         // 5. per source item: accumulate co-counts, keep the top K
         let k = max(1, configuration.neighbourCount)
         let window = configuration.window
+        let forwardOnly = configuration.forwardOnly
         let minimum = Float(max(1, configuration.minimumCount))
         var slotCounts = [Int32](repeating: 0, count: itemCount)
         var slotItems = [Int32](repeating: 0, count: itemCount * k)
@@ -136,7 +139,7 @@ struct CoOccurrence {
                                             for o in occurrenceStarts[source]..<occurrenceStarts[source + 1] {
                                                 let position = occurrences[o]
                                                 let user = Int(owner[position])
-                                                var low = starts[user]
+                                                var low = forwardOnly ? position + 1 : starts[user]
                                                 var high = starts[user + 1]
                                                 if window > 0 {
                                                     low = max(low, position - window)

@@ -144,7 +144,8 @@ package enum HyperparameterTuner {
                 trials.append(trial)
                 if best == nil || trial.objective > best!.objective { best = trial }
             }
-            progress("HPO job \(job + 1)/\(configuration.trainingJobs): best \(configuration.objective) \(best!.objective)")
+            progress(
+                "HPO job \(job + 1)/\(configuration.trainingJobs): best \(configuration.objective) \(best!.objective)")
         }
         let winner = best!
         var tuned = [String: String]()

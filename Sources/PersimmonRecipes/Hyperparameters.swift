@@ -37,7 +37,7 @@ package struct HyperparameterSpec: Sendable, Hashable {
         self.servingTime = servingTime
     }
 
-    /// Whether HPO searches this parameter by default.
+    /// Whether HPO searches this parameter by default (for categorical kinds, any `searchRange` means "all values").
     package var isTunable: Bool {
         switch kind {
         case .categorical(let values): values.count > 1 && searchRange != nil
@@ -73,11 +73,14 @@ extension Recipe {
                 HyperparameterSpec(
                     "min_item_interaction_count_percentile", .continuous, default: "0.01", bounds: 0...1),
                 HyperparameterSpec(
-                    "max_item_interaction_count_percentile", .continuous, default: "0.9", bounds: 0...1,
+                    "max_item_interaction_count_percentile", .continuous, default: "1.0", bounds: 0...1,
                     search: 0.9...1),
                 // Persimmon extensions
                 HyperparameterSpec(
-                    "co_occurrence_window", .integer, default: "0", bounds: 0...100_000, search: 0...50),
+                    "co_occurrence_window", .integer, default: "20", bounds: 0...100_000, search: 0...50),
+                HyperparameterSpec(
+                    "co_occurrence_direction", .categorical(["both", "forward"]), default: "forward",
+                    search: 0...1),
                 HyperparameterSpec("neighbour_count", .integer, default: "100", bounds: 1...2000),
                 HyperparameterSpec(
                     "history_length", .integer, default: "20", bounds: 1...1000, search: 1...50, log: true,
@@ -89,7 +92,7 @@ extension Recipe {
         case .userPersonalization, .personalizedRanking:
             [
                 HyperparameterSpec(
-                    "hidden_dimension", .integer, default: "64", bounds: 1...1024, search: 32...160, log: true),
+                    "hidden_dimension", .integer, default: "64", bounds: 1...1024, search: 32...128, log: true),
                 HyperparameterSpec(
                     "bptt", .integer, default: "32", bounds: 1...1000, search: 2...64, log: true, servingTime: true),
                 HyperparameterSpec(
@@ -105,26 +108,30 @@ extension Recipe {
                     servingTime: true),
                 // Persimmon extensions: weighted ALS
                 HyperparameterSpec(
-                    "regularization", .continuous, default: "0.1", bounds: 0...100_000, search: 0.01...30, log: true),
+                    "regularization", .continuous, default: "0.1", bounds: 0...100_000, search: 0.01...10, log: true),
                 HyperparameterSpec(
-                    "alpha", .continuous, default: "10", bounds: 0...100_000, search: 1...60, log: true),
+                    "alpha", .continuous, default: "10", bounds: 0...100_000, search: 2...40, log: true),
                 HyperparameterSpec("iterations", .integer, default: "15", bounds: 1...500),
                 HyperparameterSpec("cg_steps", .integer, default: "3", bounds: 1...64),
                 HyperparameterSpec(
                     "training_recency_half_life", .continuous, default: "0", bounds: 0...1_000_000),
-                // query-time fold-in and the sequential item-to-item component
+                // query-time fold-in and the sequence-aware item-to-item component
                 HyperparameterSpec(
-                    "recency_half_life", .continuous, default: "5", bounds: 0...1_000_000, search: 1...50, log: true,
+                    "recency_half_life", .continuous, default: "10", bounds: 0...1_000_000, search: 2...40, log: true,
                     servingTime: true),
                 HyperparameterSpec("max_history_length", .integer, default: "500", bounds: 1...100_000),
                 HyperparameterSpec(
-                    "sequence_weight", .continuous, default: "1", bounds: 0...1000, search: 0...3, servingTime: true),
+                    "sequence_weight", .continuous, default: "1", bounds: 0...1000, search: 0.25...2.5,
+                    servingTime: true),
                 HyperparameterSpec(
-                    "co_occurrence_window", .integer, default: "20", bounds: 0...100_000, search: 0...60),
+                    "co_occurrence_window", .integer, default: "20", bounds: 0...100_000, search: 5...50),
                 HyperparameterSpec(
-                    "popularity_discount_factor", .continuous, default: "0.5", bounds: 0...1, search: 0.2...0.8),
-                HyperparameterSpec("min_cointeraction_count", .integer, default: "1", bounds: 0...100),
-                HyperparameterSpec("neighbour_count", .integer, default: "100", bounds: 1...2000),
+                    "co_occurrence_direction", .categorical(["both", "forward"]), default: "forward"),
+                HyperparameterSpec(
+                    "popularity_discount_factor", .continuous, default: "0.4", bounds: 0...1, search: 0.2...0.6),
+                HyperparameterSpec(
+                    "min_cointeraction_count", .integer, default: "2", bounds: 0...100, search: 1...4),
+                HyperparameterSpec("neighbour_count", .integer, default: "300", bounds: 1...2000),
             ]
         }
     }
@@ -182,7 +189,13 @@ struct HyperparameterReader {
     }
 
     mutating func string(_ name: String) throws(RecipeError) -> String {
-        let (text, spec) = raw(name)
+        var (text, spec) = raw(name)
+        if case .categorical(let values) = spec.kind, !values.contains(text),
+            let match = values.first(where: { $0.lowercased() == text.lowercased() })
+        {
+            text = match  // "True" -> "true"
+            resolved[name] = text
+        }
         if case .categorical(let values) = spec.kind, !values.contains(text) {
             throw RecipeError(.invalidHyperparameter, "\(name) must be one of \(values.joined(separator: ", "))")
         }

@@ -97,7 +97,8 @@ package struct InteractionData: Sendable {
                         slice.sort { a, b in
                             let ta = ts[Int(a)]
                             let tb = ts[Int(b)]
-                            return ta < tb || (ta == tb && (it[Int(a)] < it[Int(b)] || (it[Int(a)] == it[Int(b)] && a < b)))
+                            return ta < tb
+                                || (ta == tb && (it[Int(a)] < it[Int(b)] || (it[Int(a)] == it[Int(b)] && a < b)))
                         }
                     }
                 }
@@ -296,11 +297,10 @@ package struct CSRMatrix: Sendable, Equatable {
     }
 }
 
-/// Per-user histories of distinct items, oldest first, each item at the time of its newest event, with the
+/// Per-user histories of distinct items, oldest first, each item at the position of its newest event, with the
 /// confidence weight of the (user, item) cell. As a CSR matrix it is the user × item confidence matrix.
 package struct UserSequences: Sendable {
     package var matrix: CSRMatrix
-    package var timestamps: [Int64]
 
     package var userCount: Int { matrix.rowCount }
     package var itemCount: Int { matrix.columnCount }
@@ -322,19 +322,15 @@ extension InteractionData {
         var rowStarts = [Int](repeating: 0, count: userCount + 1)
         var columns = [Int32]()
         var values = [Float]()
-        var times = [Int64]()
         columns.reserveCapacity(order.count)
         values.reserveCapacity(order.count)
-        times.reserveCapacity(order.count)
         var lastUser = [Int32](repeating: -1, count: itemCount)
         var position = [Int32](repeating: 0, count: itemCount)
         var scratchItems = [Int32]()
         var scratchWeights = [Float]()
-        var scratchTimes = [Int64]()
         for user in 0..<userCount {
             scratchItems.removeAll(keepingCapacity: true)
             scratchWeights.removeAll(keepingCapacity: true)
-            scratchTimes.removeAll(keepingCapacity: true)
             // newest first, so the first occurrence of an item is its newest event
             var k = starts[user + 1] - 1
             while k >= starts[user] {
@@ -360,7 +356,6 @@ extension InteractionData {
                 position[item] = Int32(scratchItems.count)
                 scratchItems.append(Int32(item))
                 scratchWeights.append(weight)
-                scratchTimes.append(timestamps[event])
             }
             let n = scratchItems.count
             let halfLife = weighting.recencyHalfLifeEvents
@@ -372,7 +367,6 @@ extension InteractionData {
                 }
                 columns.append(scratchItems[p])
                 values.append(weight)
-                times.append(scratchTimes[p])
             }
             rowStarts[user + 1] = columns.count
         }
@@ -383,8 +377,7 @@ extension InteractionData {
                 rowStarts: rowStarts,
                 columns: columns,
                 values: values
-            ),
-            timestamps: times
+            )
         )
     }
 }

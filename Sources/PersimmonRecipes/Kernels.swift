@@ -170,7 +170,10 @@ func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Floa
         tail += a[i] * b[i]
         i &+= 1
     }
-    return acc.sum() + tail
+    // reduce by halves: two vector adds and a 4-lane sum instead of 15 scalar adds
+    let half = acc.lowHalf + acc.highHalf
+    let quarter = half.lowHalf + half.highHalf
+    return quarter.sum() + tail
 }
 
 /// y += alpha * x
@@ -190,9 +193,22 @@ func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<F
     }
 }
 
+/// out = M x for a symmetric n × n matrix M, as a sum of scaled rows (no horizontal reductions).
+@inline(__always)
+func symmetricMatrixVector(_ m: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int, _ out: UnsafeMutablePointer<Float>) {
+    out.update(repeating: 0, count: n)
+    var k = 0
+    while k < n {
+        let scale = x[k]
+        if scale != 0 { axpy(scale, m + k &* n, out, n) }
+        k &+= 1
+    }
+}
+
 /// out[r] = dot(row r of m, x) for `rows` rows of length `n` starting at `m` (row stride `n`).
 @inline(__always)
-func gemv(_ m: UnsafePointer<Float>, rows: Int, _ x: UnsafePointer<Float>, _ n: Int, _ out: UnsafeMutablePointer<Float>) {
+func gemv(_ m: UnsafePointer<Float>, rows: Int, _ x: UnsafePointer<Float>, _ n: Int, _ out: UnsafeMutablePointer<Float>)
+{
     var r = 0
     while r < rows {
         out[r] = dot(m + r &* n, x, n)

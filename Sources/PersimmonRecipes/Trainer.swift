@@ -128,6 +128,7 @@ package enum Trainer {
             popularityDiscount: try reader.double("popularity_discount_factor"),
             minimumCount: try reader.int("min_cointeraction_count"),
             window: try reader.int("co_occurrence_window"),
+            forwardOnly: try reader.string("co_occurrence_direction") == "forward",
             neighbourCount: try reader.int("neighbour_count"),
             userHistoryPercentiles: try percentileRange(
                 &reader,
@@ -196,6 +197,7 @@ package enum Trainer {
             popularityDiscount: try reader.double("popularity_discount_factor"),
             minimumCount: try reader.int("min_cointeraction_count"),
             window: try reader.int("co_occurrence_window"),
+            forwardOnly: try reader.string("co_occurrence_direction") == "forward",
             neighbourCount: try reader.int("neighbour_count")
         )
         let maxHistory = try reader.int("max_history_length")
@@ -213,7 +215,9 @@ package enum Trainer {
             let n = Double(plain.matrix.rowStarts[user + 1] - plain.matrix.rowStarts[user])
             keep[user] = n > 0 && n >= low && n <= high
         }
-        let weighted = data.userSequences(weighting: trainingWeighting, keep: keep)
+        let weighted =
+            trainingWeighting == weighting && !keep.contains(false)
+            ? plain : data.userSequences(weighting: trainingWeighting, keep: keep)
         progress("weighted ALS on \(weighted.matrix.nonzeroCount) cells")
         let itemUsers = weighted.matrix.transposed()
         let (_, items) = try WeightedALS(configuration: als).train(
@@ -224,12 +228,20 @@ package enum Trainer {
             cancel: cancel,
             progress: progress
         )
-        progress("co-occurrence neighbours")
-        let neighbours = try CoOccurrence(configuration: coOccurrence).neighbours(
-            sequences: plain,
-            threads: threads,
-            cancel: cancel
+        // sequence_weight = 0 at training time means the item-to-item component is off for this model: skip it
+        var neighbours = NeighbourIndex(
+            starts: [Int](repeating: 0, count: data.itemCount + 1),
+            neighbours: [],
+            scores: []
         )
+        if try reader.double("sequence_weight") > 0 {
+            progress("co-occurrence neighbours")
+            neighbours = try CoOccurrence(configuration: coOccurrence).neighbours(
+                sequences: plain,
+                threads: threads,
+                cancel: cancel
+            )
+        }
         let popularity = plain.itemCounts().map { Float($0) }
         var created = data.itemCreationTimestamps
         if created.isEmpty { created = [Int64](repeating: .min, count: data.itemCount) }

@@ -115,7 +115,7 @@ struct WeightedALS {
             return
         }
         // r = b − A x
-        gemv(gram, rows: f, x, f, r)
+        symmetricMatrixVector(gram, x, f, r)
         for d in 0..<f { r[d] = -r[d] }
         for k in 0..<count {
             let y = fixed + Int(columns[k]) &* f
@@ -126,7 +126,7 @@ struct WeightedALS {
         var rsOld = dot(r, r, f)
         if rsOld < 1e-20 { return }
         for _ in 0..<steps {
-            gemv(gram, rows: f, p, f, ap)
+            symmetricMatrixVector(gram, p, f, ap)
             for k in 0..<count {
                 let y = fixed + Int(columns[k]) &* f
                 let c = alpha * weights[k]

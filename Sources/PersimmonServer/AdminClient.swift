@@ -15,7 +15,11 @@ package struct AdminClient: Sendable {
     private let endpoint: URL
     private let signer: SigV4Signer
 
-    package init(endpointURL: String, accessKeyID: String, secretAccessKey: String, region: String) throws {
+    /// - Parameter service: the signing name: `persimmon` for the admin API, `cloudtrail` for a tenant's trail.
+    package init(
+        endpointURL: String, accessKeyID: String, secretAccessKey: String, region: String,
+        service: String = "persimmon"
+    ) throws {
         guard let url = URL(string: endpointURL), let scheme = url.scheme, scheme == "http" || scheme == "https",
             url.host != nil
         else { throw ConfigurationError("--endpoint-url must be an http(s) URL, e.g. http://127.0.0.1:8321") }
@@ -23,19 +27,25 @@ package struct AdminClient: Sendable {
         self.signer = SigV4Signer(
             credentials: SigV4Credentials(
                 accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: nil),
-            region: region, service: "persimmon"
+            region: region, service: service
         )
     }
 
     /// Calls one admin operation and returns the response body (JSON).
     package func call(_ operation: String, body: [String: String]) async throws -> Data {
-        let payload = Array(try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
+        let payload = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        return try await call(target: "PersimmonAdmin.\(operation)", payload: payload)
+    }
+
+    /// Calls any awsJson1_1 operation by its `X-Amz-Target` with a JSON body.
+    package func call(target: String, payload body: Data) async throws -> Data {
+        let payload = Array(body)
         var host = endpoint.host ?? "127.0.0.1"
         if let port = endpoint.port { host += ":\(port)" }
         let headers: [(name: String, value: String)] = [
             (name: "host", value: host),
             (name: "content-type", value: "application/x-amz-json-1.1"),
-            (name: "x-amz-target", value: "PersimmonAdmin.\(operation)"),
+            (name: "x-amz-target", value: target),
         ]
         let signed = signer.sign(method: "POST", path: "/", query: "", headers: headers, body: payload, date: Date())
         var request = HTTPClientRequest(

@@ -25,27 +25,73 @@ package enum PersimmonServer {
     }
 
     /// The request-serving graph over a storage: shared by `serve` and the HTTP tests.
+    ///
+    /// `audit` must be run (``AuditRecorderService``) for events to be written in the background; without it they
+    /// are written whenever the trail is read.
     package static func makeComponents(
         storage: any PersimmonStorage, box: SecretBox, clock: any WallClock,
         operatorCredentials: DataDirectory.OperatorCredentials, region: String,
-        locations: any DataLocations = NoDataLocations(),
-        engine: any RecommendationEngine = NoRecommendationEngine(), sink: any EventSink = NoEventSink()
-    ) -> (frontDoor: FrontDoor, resources: ResourceManager, accounts: AccountService) {
+        locations: any DataLocations = NoDataLocations(), trustedProxies: TrustedProxies = TrustedProxies(),
+        engine: any RecommendationEngine = NoRecommendationEngine(), sink: any EventSink = NoEventSink(),
+        logger: Logger = Logger(label: "persimmon")
+    ) -> (frontDoor: FrontDoor, resources: ResourceManager, accounts: AccountService, audit: AuditRecorder) {
         let accounts = AccountService(
             store: storage, box: box, clock: clock, operatorAccessKeyID: operatorCredentials.AccessKeyId,
             operatorSecret: operatorCredentials.SecretAccessKey
         )
-        let resources = ResourceManager(store: storage, jobs: storage, tokens: PageTokenCodec(box: box))
+        let tokens = PageTokenCodec(box: box)
+        let resources = ResourceManager(store: storage, jobs: storage, tokens: tokens)
+        let (apis, security) = makeIAM(
+            storage: storage, box: box, clock: clock, accounts: accounts, tokens: tokens, region: region,
+            trustedProxies: trustedProxies, logger: logger)
         let frontDoor = FrontDoor(
-            controlPlane: ControlPlaneService(resources: resources, locations: locations),
-            runtime: RuntimeService(resources: resources, engine: engine),
-            events: EventsService(resources: resources, sink: sink),
-            admin: AdminAPI(accounts: accounts),
-            authenticator: Authenticator(accounts: accounts, region: region),
+            apis: FrontDoor.APIs(
+                controlPlane: ControlPlaneService(resources: resources, locations: locations),
+                runtime: RuntimeService(resources: resources, engine: engine),
+                events: EventsService(resources: resources, sink: sink),
+                admin: apis.admin, iam: apis.iam, sts: apis.sts, organizations: apis.organizations,
+                cloudTrail: apis.cloudTrail
+            ),
+            security: security,
             region: region,
             clock: clock
         )
-        return (frontDoor, resources, accounts)
+        return (frontDoor, resources, accounts, security.audit)
+    }
+
+    /// IAM, STS, Organizations, CloudTrail and the admin API, with the authorizer and the audit recorder.
+    static func makeIAM(
+        storage: any PersimmonStorage, box: SecretBox, clock: any WallClock, accounts: AccountService,
+        tokens: PageTokenCodec, region: String, trustedProxies: TrustedProxies, logger: Logger
+    ) -> (
+        apis: (admin: AdminAPI, iam: IAMAPI, sts: STSAPI, organizations: OrganizationsAPI, cloudTrail: CloudTrailAPI),
+        security: FrontDoor.Security
+    ) {
+        let cache = IAMSnapshotCache(store: storage)
+        let audit = AuditRecorder(store: storage, logger: logger)
+        let directory = AccountDirectory(store: storage, clock: clock)
+        let cloudTrail = CloudTrailAPI(store: storage, recorder: audit, tokens: tokens)
+        let iam = IAMAPI(
+            service: IAMService(store: storage, credentials: storage, cache: cache, box: box),
+            simulator: PolicySimulator(cache: cache),
+            lastUse: { account, keyID in
+                await audit.flush()
+                return try await storage.auditEvents(account: account, AuditQuery(accessKeyID: keyID, limit: 1)).first
+            }
+        )
+        let security = FrontDoor.Security(
+            authenticator: Authenticator(accounts: accounts, region: region),
+            authorizer: Authorizer(cache: cache),
+            resourceTags: { account, arn in try await storage.tags(account: account, arn: arn) },
+            audit: audit, trustedProxies: trustedProxies
+        )
+        return (
+            (
+                AdminAPI(accounts: accounts, directory: directory, audit: cloudTrail, clock: clock), iam,
+                STSAPI(cache: cache), OrganizationsAPI(accounts: accounts, directory: directory), cloudTrail
+            ),
+            security
+        )
     }
 
     /// The S3 endpoint and import root that data locations may name.
@@ -100,7 +146,9 @@ package enum PersimmonServer {
         let parts = makeComponents(
             storage: storage, box: box, clock: clock,
             operatorCredentials: operatorCredentials, region: configuration.region, locations: dataSources,
-            engine: engine, sink: EventRecorder(stores: datasetStores, pool: pool, live: engine)
+            trustedProxies: TrustedProxies(parsing: configuration.trustedProxies.joined(separator: ","))
+                ?? TrustedProxies(),
+            engine: engine, sink: EventRecorder(stores: datasetStores, pool: pool, live: engine), logger: logger
         )
         let lifecycle = LifecycleJobHandler(resources: parts.resources, clock: clock) { deleted in
             // A deleted dataset's bulk data goes with it, so a new dataset of the same ARN starts empty.
@@ -141,6 +189,8 @@ package enum PersimmonServer {
         services.append(pool)
         services.append(MigrationService(gate: gate, migrate: { try await storage.migrate() }))
         services.append(GatedService(gate: gate, service: worker))
+        // Before the app: it stops after the listener, writing every buffered audit event.
+        services.append(GatedService(gate: gate, service: AuditRecorderService(recorder: parts.audit)))
         services.append(GatedService(gate: gate, service: app))
         let group = ServiceGroup(
             configuration: .init(

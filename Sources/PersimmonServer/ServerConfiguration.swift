@@ -1,4 +1,5 @@
 import Logging
+import PersimmonHTTP
 
 /// Everything `persimmon serve` is configured with, built once from flags and `PERSIMMON_*` variables.
 /// Nothing below the composition root reads the environment.
@@ -27,6 +28,9 @@ package struct ServerConfiguration: Sendable {
     package var s3PathStyle: Bool = true
     /// The directory `file://` data locations must lie in; local paths are refused when nil.
     package var importRoot: String?
+    /// Proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed for `aws:SourceIp` and
+    /// `aws:SecureTransport` (`--trusted-proxy`, CIDRs); none by default, so the socket peer is the source address.
+    package var trustedProxies: [String] = []
     /// Worker threads for CPU-heavy work.
     package var computeThreads: Int = max(1, System.coreCount - 1)
 
@@ -50,6 +54,9 @@ package struct ServerConfiguration: Sendable {
             throw ConfigurationError(
                 "--s3-endpoint-url needs PERSIMMON_S3_ACCESS_KEY_ID and PERSIMMON_S3_SECRET_ACCESS_KEY"
             )
+        }
+        if TrustedProxies(parsing: trustedProxies.joined(separator: ",")) == nil {
+            throw ConfigurationError("--trusted-proxy must be CIDRs such as 10.0.0.0/8 or fd00::/8, comma-separated")
         }
         if (operatorAccessKeyID == nil) != (operatorSecretAccessKey == nil) {
             throw ConfigurationError(

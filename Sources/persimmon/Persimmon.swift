@@ -8,7 +8,7 @@ struct Persimmon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "persimmon",
         abstract: "A self-hosted recommendation service that speaks Amazon Personalize's API.",
-        subcommands: [Serve.self, Migrate.self, Admin.self]
+        subcommands: [Serve.self, Migrate.self, Admin.self, BenchAuthorization.self]
     )
 }
 
@@ -62,11 +62,20 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Directory that file:// data locations must lie in (env PERSIMMON_IMPORT_ROOT).")
     var importRoot: String?
 
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help:
+            "CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed for aws:SourceIp and aws:SecureTransport, comma-separated or repeated (env PERSIMMON_TRUSTED_PROXIES; default none)."
+    )
+    var trustedProxies: [String] = []
+
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
+        configuration.trustedProxies =
+            trustedProxies.isEmpty ? (env["PERSIMMON_TRUSTED_PROXIES"].map { [$0] } ?? []) : trustedProxies
         configuration.s3EndpointURL = s3EndpointURL ?? env["PERSIMMON_S3_ENDPOINT_URL"]
         configuration.s3Region = s3Region ?? env["PERSIMMON_S3_REGION"]
         configuration.s3AccessKeyID = env["PERSIMMON_S3_ACCESS_KEY_ID"]
@@ -110,7 +119,7 @@ struct Migrate: AsyncParsableCommand {
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Operator commands, sent to a running server as signed admin API calls.",
-        subcommands: [CreateAccount.self, ListAccounts.self, CloseAccount.self]
+        subcommands: [CreateAccount.self, ListAccounts.self, CloseAccount.self, CreateRootKey.self, Audit.self]
     )
 }
 
@@ -128,7 +137,7 @@ struct AdminOptions: ParsableArguments {
     @Option(help: "Region to sign with (env AWS_REGION; default us-east-1).")
     var region: String?
 
-    func client() throws -> AdminClient {
+    func client(service: String = "persimmon") throws -> AdminClient {
         let env = ProcessInfo.processInfo.environment
         var keyID = env["AWS_ACCESS_KEY_ID"]
         var secret = env["AWS_SECRET_ACCESS_KEY"]
@@ -146,7 +155,8 @@ struct AdminOptions: ParsableArguments {
         }
         return try AdminClient(
             endpointURL: endpointURL ?? env["PERSIMMON_ENDPOINT_URL"] ?? "http://127.0.0.1:8321",
-            accessKeyID: keyID, secretAccessKey: secret, region: region ?? env["AWS_REGION"] ?? "us-east-1"
+            accessKeyID: keyID, secretAccessKey: secret, region: region ?? env["AWS_REGION"] ?? "us-east-1",
+            service: service
         )
     }
 }
@@ -198,6 +208,101 @@ struct CloseAccount: AsyncParsableCommand {
 
     func run() async throws {
         try await printResponse(options.client().call("CloseAccount", body: ["AccountId": accountId]))
+    }
+}
+
+struct CreateRootKey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create-root-key",
+        abstract: "Issue a root access key for an account (at most two); prints the secret once."
+    )
+    @Option(help: "The 12-digit account ID.") var accountId: String
+    @OptionGroup var options: AdminOptions
+
+    func run() async throws {
+        try await printResponse(options.client().call("CreateRootAccessKey", body: ["AccountId": accountId]))
+    }
+}
+
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Read an account's audit trail, newest first.",
+        discussion: """
+            Signed with a tenant's credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), reads that account's own \
+            trail through CloudTrail's LookupEvents (the caller needs cloudtrail:LookupEvents). The operator reads any \
+            account's trail with --account-id. Prints {"Events": [...]} in LookupEvents' shape.
+            """
+    )
+    @Option(help: "The account whose trail to read (operator only).") var accountId: String?
+    @Option(help: "Only events of this operation, e.g. CreateDatasetGroup.") var eventName: String?
+    @Option(help: "Only events of this user name (root for the account root).") var userName: String?
+    @Option(help: "Only events on this resource ARN.") var resourceName: String?
+    @Option(help: "Only events of this access key ID.") var accessKeyId: String?
+    @Option(help: "Events at or after this time (ISO 8601 or epoch seconds).") var startTime: String?
+    @Option(help: "Events at or before this time (ISO 8601 or epoch seconds).") var endTime: String?
+    @Option(help: "Stop after this many events (default 50; 0 for all).") var maxItems: Int = 50
+    @OptionGroup var options: AdminOptions
+
+    func run() async throws {
+        var request: [String: Any] = [:]
+        let filters: [(String, String?)] = [
+            ("EventName", eventName), ("Username", userName), ("ResourceName", resourceName),
+            ("AccessKeyId", accessKeyId),
+        ]
+        let chosen = filters.compactMap { key, value in value.map { (key, $0) } }
+        guard chosen.count <= 1 else {
+            throw ValidationError("give at most one of --event-name, --user-name, --resource-name, --access-key-id")
+        }
+        if let (key, value) = chosen.first {
+            request["LookupAttributes"] = [["AttributeKey": key, "AttributeValue": value]]
+        }
+        if let startTime { request["StartTime"] = try Self.epochSeconds(startTime) }
+        if let endTime { request["EndTime"] = try Self.epochSeconds(endTime) }
+        let client: AdminClient
+        let target: String
+        if let accountId {
+            request["AccountId"] = accountId
+            client = try options.client()
+            target = "PersimmonAdmin.LookupAuditEvents"
+        } else {
+            client = try options.client(service: "cloudtrail")
+            target = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents"
+        }
+        var events: [Any] = []
+        var next: String?
+        repeat {
+            var page = request
+            if let next { page["NextToken"] = next }
+            if maxItems > 0 { page["MaxResults"] = min(50, maxItems - events.count) }
+            let data = try await client.call(
+                target: target, payload: try JSONSerialization.data(withJSONObject: page, options: [.sortedKeys]))
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+            events += object["Events"] as? [Any] ?? []
+            next = object["NextToken"] as? String
+        } while next != nil && (maxItems == 0 || events.count < maxItems)
+        let out = try JSONSerialization.data(
+            withJSONObject: ["Events": events], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        print(String(decoding: out, as: UTF8.self))
+    }
+
+    static func epochSeconds(_ text: String) throws -> Double {
+        if let seconds = Double(text) { return seconds }
+        if let date = try? Date(text, strategy: .iso8601) { return date.timeIntervalSince1970 }
+        throw ValidationError("\(text) is not an ISO 8601 time or epoch seconds")
+    }
+}
+
+struct BenchAuthorization: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-authorization",
+        abstract: "Time the cached authorization decision (10 policies of 10 statements); use a release build.",
+        shouldDisplay: false
+    )
+    @Option(help: "Decisions to time.") var iterations = 100_000
+
+    func run() async throws {
+        for line in try await PersimmonServer.benchmarkAuthorization(iterations: iterations) { print(line) }
     }
 }
 

@@ -40,6 +40,7 @@ struct TestServer {
     )
     let storage = InMemoryStorage()
     let accounts: AccountService
+    let audit: AuditRecorder
     let app: Application<FrontDoor>
     let capture = LogCapture()
 
@@ -50,6 +51,7 @@ struct TestServer {
             region: "us-east-1"
         )
         accounts = parts.accounts
+        audit = parts.audit
         let capture = capture
         var logger = Logger(label: "test") { capture.handler(label: $0) }
         logger.logLevel = .trace

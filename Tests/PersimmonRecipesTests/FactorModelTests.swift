@@ -3,7 +3,9 @@ import Testing
 @testable import PersimmonRecipes
 
 @Suite struct FactorModelTests {
-    @Test("weighted ALS recovers planted clusters: a folded-in user gets items of their own cluster", arguments: [0, 1, 2])
+    @Test(
+        "weighted ALS recovers planted clusters: a folded-in user gets items of their own cluster",
+        arguments: [0, 1, 2])
     func plantedStructure(target: Int) throws {
         let data = plantedData()
         let model = try train(.userPersonalization, data, smallFactors.merging(["sequence_weight": "0"]) { $1 })
@@ -58,7 +60,9 @@ import Testing
         let data = plantedData()
         let model = try train(.personalizedRanking, data, smallFactors)
         let history = UserHistory(items: [index(of: item(10), in: data), index(of: item(11), in: data)])
-        let input: [Int32] = [index(of: item(1), in: data), 9_999, index(of: item(15), in: data), index(of: item(25), in: data)]
+        let input: [Int32] = [
+            index(of: item(1), in: data), 9_999, index(of: item(15), in: data), index(of: item(25), in: data),
+        ]
         let ranked = model.rank(history: history, items: input)
         #expect(ranked.count == 4)
         #expect(ranked[0].item == index(of: item(15), in: data))
@@ -90,7 +94,8 @@ import Testing
         )
         #expect(explored.contains { $0.item == fresh })
         let late = model.recommend(
-            RecommendationRequest(history: history, count: 5, exploration: Exploration(now: now + 40 * 86_400, weight: 1))
+            RecommendationRequest(
+                history: history, count: 5, exploration: Exploration(now: now + 40 * 86_400, weight: 1))
         )
         #expect(!late.contains { $0.item == fresh })
     }

@@ -24,13 +24,17 @@ import Testing
         #expect(heap.sorted() == [ScoredItem(item: 1, score: 1)])
     }
 
-    @Test("SIMD dot and axpy agree with scalar loops for lengths around the vector width", arguments: [1, 15, 16, 17, 64, 70])
+    @Test(
+        "SIMD dot and axpy agree with scalar loops for lengths around the vector width",
+        arguments: [1, 15, 16, 17, 64, 70])
     func vectorKernels(n: Int) {
         var rng = Xoshiro256(seed: 3)
         let a = (0..<n).map { _ in rng.nextFloat() - 0.5 }
         var b = (0..<n).map { _ in rng.nextFloat() - 0.5 }
         let expectedDot = zip(a, b).reduce(Float(0)) { $0 + $1.0 * $1.1 }
-        let got = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in dot(x.baseAddress!, y.baseAddress!, n) } }
+        let got = a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in dot(x.baseAddress!, y.baseAddress!, n) }
+        }
         #expect(abs(got - expectedDot) < 1e-5)
         let expectedAxpy = zip(a, b).map { 0.5 * $0 + $1 }
         a.withUnsafeBufferPointer { x in

@@ -15,15 +15,18 @@ import Testing
     @Test("PCG64 raw output matches numpy.random.PCG64(42).random_raw")
     func rawOutput() {
         var rng = NumpyPCG64(seed: 42)
-        #expect([rng.next64(), rng.next64(), rng.next64()] == [
-            14_276_969_152_011_380_360, 8_095_878_257_575_067_585, 15_838_336_090_824_644_132,
-        ])
+        #expect(
+            [rng.next64(), rng.next64(), rng.next64()] == [
+                14_276_969_152_011_380_360, 8_095_878_257_575_067_585, 15_838_336_090_824_644_132,
+            ])
     }
 
-    @Test("default_rng(seed).permutation matches NumPy", arguments: [
-        (UInt64(42), 20, [15, 9, 14, 7, 12, 10, 6, 19, 3, 0, 16, 5, 11, 18, 2, 4, 17, 1, 13, 8]),
-        (UInt64(0), 10, [4, 6, 2, 7, 3, 5, 9, 0, 8, 1]),
-    ])
+    @Test(
+        "default_rng(seed).permutation matches NumPy",
+        arguments: [
+            (UInt64(42), 20, [15, 9, 14, 7, 12, 10, 6, 19, 3, 0, 16, 5, 11, 18, 2, 4, 17, 1, 13, 8]),
+            (UInt64(0), 10, [4, 6, 2, 7, 3, 5, 9, 0, 8, 1]),
+        ])
     func permutation(seed: UInt64, count: Int, expected: [Int]) {
         var rng = NumpyPCG64(seed: seed)
         #expect(rng.permutation(Array(0..<count)) == expected)

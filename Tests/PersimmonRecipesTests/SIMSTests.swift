@@ -13,7 +13,7 @@ import Testing
     }
 
     private let untrimmed: [String: String] = [
-        "min_cointeraction_count": "1",
+        "min_cointeraction_count": "1", "co_occurrence_window": "0", "co_occurrence_direction": "both",
         "min_user_history_length_percentile": "0", "max_user_history_length_percentile": "1",
         "min_item_interaction_count_percentile": "0", "max_item_interaction_count_percentile": "1",
     ]
@@ -51,6 +51,16 @@ import Testing
         #expect(Set(neighbours(windowed, data, of: "i1").map(\.0)) == ["i2", "i4"])
     }
 
+    @Test("the forward direction counts only items that came after the source")
+    func forward() throws {
+        let data = toy()
+        let both = try train(.sims, data, untrimmed)
+        #expect(Set(neighbours(both, data, of: "i3").map(\.0)) == ["i1", "i2"])
+        let forward = try train(.sims, data, untrimmed.merging(["co_occurrence_direction": "forward"]) { $1 })
+        #expect(neighbours(forward, data, of: "i3").isEmpty)  // nobody interacted with anything after i3
+        #expect(neighbours(forward, data, of: "i2").map(\.0) == ["i3"])
+    }
+
     @Test("an unknown item gets popular items; a user query scores from the newest history items")
     func fallbacks() throws {
         let data = toy()
@@ -58,7 +68,8 @@ import Testing
         let unknown = model.recommend(RecommendationRequest(item: 99, count: 2))
         #expect(unknown.map { data.itemIDs[Int($0.item)] } == ["i1", "i2"])
         let user = model.recommend(
-            RecommendationRequest(history: UserHistory(items: [index(of: "i4", in: data)]), count: 1, excludeHistory: true)
+            RecommendationRequest(
+                history: UserHistory(items: [index(of: "i4", in: data)]), count: 1, excludeHistory: true)
         )
         #expect(user.map { data.itemIDs[Int($0.item)] } == ["i1"])
     }

@@ -7,21 +7,24 @@ import Synchronization
 /// `.resourceAlreadyExists`, claims take the oldest runnable job. One `Mutex` guards all state; no method awaits
 /// while holding it.
 package final class InMemoryStorage: PersimmonStorage {
-    private struct ResourceKey: Hashable {
+    struct ResourceKey: Hashable {
         var account: AccountID
         var arn: String
     }
 
-    private struct State {
+    // Internal (not private) so that `InMemoryStorage+IAM.swift` shares the one lock and the access keys.
+    struct State {
         var resources: [ResourceKey: ResourceRecord] = [:]
         var tags: [ResourceKey: [String: String]] = [:]
         var accounts: [AccountID: AccountRecord] = [:]
         var accessKeys: [String: AccessKeyRecord] = [:]
         var jobs: [Int64: JobRecord] = [:]
         var nextJobID: Int64 = 1
+        var iam: [AccountID: IAMSnapshot] = [:]
+        var audit: [AuditEvent] = []
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     package init() {}
 
@@ -120,7 +123,7 @@ package final class InMemoryStorage: PersimmonStorage {
     }
 
     /// Byte-wise string order: what SQLite's `BINARY` and PostgreSQL's `"C"` collations do.
-    private static func byteOrder(_ lhs: String, _ rhs: String) -> Bool {
+    static func byteOrder(_ lhs: String, _ rhs: String) -> Bool {
         lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 

@@ -69,6 +69,42 @@ package final class PostgresStorage: SQLStorage, Service {
         }
     }
 
+    package func readSnapshot(_ statements: [SQLStatement]) async throws -> [[SQLRow]] {
+        let logger = self.logger
+        return try await self.client.withTransaction(logger: logger) { connection in
+            // Every statement of a REPEATABLE READ transaction sees the snapshot taken at its first query.
+            _ = try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                .collect()
+            var results: [[SQLRow]] = []
+            for statement in statements {
+                results.append(try await Self.rows(of: connection.query(Self.query(statement), logger: logger)))
+            }
+            return results
+        }
+    }
+
+    package func write(guardedBy guardStatement: SQLStatement, _ statements: [SQLStatement]) async throws
+        -> [[SQLRow]]?
+    {
+        let logger = self.logger
+        do {
+            return try await self.client.withTransaction(logger: logger) { connection in
+                let guardRows = try await Self.rows(of: connection.query(Self.query(guardStatement), logger: logger))
+                // Throwing inside the transaction rolls it back.
+                if guardRows.isEmpty { throw GuardFailed() }
+                var results: [[SQLRow]] = [guardRows]
+                for statement in statements {
+                    results.append(try await Self.rows(of: connection.query(Self.query(statement), logger: logger)))
+                }
+                return results
+            }
+        } catch let error as PostgresTransactionError where error.closureError is GuardFailed {
+            return nil
+        }
+    }
+
+    private struct GuardFailed: Error {}
+
     package func isUniqueViolation(_ error: any Error) -> Bool {
         if let error = error as? PostgresTransactionError, let closureError = error.closureError {
             return self.isUniqueViolation(closureError)

@@ -14,6 +14,18 @@ package protocol SQLDatabase: Sendable {
 
     /// Whether `error`, thrown by this database, is a violation of a unique or primary-key constraint.
     func isUniqueViolation(_ error: any Error) -> Bool
+
+    /// Runs read-only statements in one transaction that sees a single consistent snapshot of the database, and
+    /// returns each statement's rows.
+    func readSnapshot(_ statements: [SQLStatement]) async throws -> [[SQLRow]]
+
+    /// Runs `guardStatement` and then `statements` in one write transaction, but only if the guard returned at least
+    /// one row: otherwise the transaction is rolled back and the result is nil. Returns the guard's rows followed by
+    /// each statement's rows.
+    ///
+    /// This is the compare-and-set primitive: the guard is typically an `UPDATE … WHERE version = <expected>
+    /// RETURNING …`, so that nothing is written when someone else committed first.
+    func write(guardedBy guardStatement: SQLStatement, _ statements: [SQLStatement]) async throws -> [[SQLRow]]?
 }
 
 extension SQLDatabase {

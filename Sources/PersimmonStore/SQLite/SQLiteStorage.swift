@@ -67,6 +67,38 @@ package final class SQLiteStorage: SQLStorage {
         }
     }
 
+    package func readSnapshot(_ statements: [SQLStatement]) async throws -> [[SQLRow]] {
+        let prepared = statements.map { (sql: $0.sql(for: .sqlite), arguments: Self.arguments($0.values)) }
+        // GRDB runs a `read` in one deferred transaction: every statement sees the same snapshot.
+        return try await self.writer.read { db in
+            try prepared.map { try Self.fetch(db, sql: $0.sql, arguments: $0.arguments) }
+        }
+    }
+
+    package func write(guardedBy guardStatement: SQLStatement, _ statements: [SQLStatement]) async throws
+        -> [[SQLRow]]?
+    {
+        let prepared = ([guardStatement] + statements).map {
+            (sql: $0.sql(for: .sqlite), arguments: Self.arguments($0.values))
+        }
+        do {
+            return try await self.writer.write { db in
+                var results: [[SQLRow]] = []
+                for (offset, statement) in prepared.enumerated() {
+                    let rows = try Self.fetch(db, sql: statement.sql, arguments: statement.arguments)
+                    // Throwing inside `write` rolls the transaction back.
+                    if offset == 0 && rows.isEmpty { throw GuardFailed() }
+                    results.append(rows)
+                }
+                return results
+            }
+        } catch is GuardFailed {
+            return nil
+        }
+    }
+
+    private struct GuardFailed: Error {}
+
     package func isUniqueViolation(_ error: any Error) -> Bool {
         guard let error = error as? DatabaseError else { return false }
         return error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE

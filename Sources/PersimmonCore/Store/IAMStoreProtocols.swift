@@ -1,0 +1,24 @@
+/// An account's IAM data: users, groups, policies, attachments, login profiles and its users' access keys.
+///
+/// Reads return the whole account in one consistent snapshot; writes are a list of ``IAMChange``s committed
+/// atomically and only if nobody else committed since the snapshot was read (optimistic concurrency on the
+/// account's `generation`). So every rule that spans rows (at most two keys per user, five versions per policy,
+/// no delete while attached, unique names) is checked by the domain on one snapshot and holds under concurrency.
+package protocol IAMStore: Sendable {
+    /// Everything IAM holds for the account, with the generation it was read at (0 when nothing was ever written).
+    func iamSnapshot(account: AccountID) async throws -> IAMSnapshot
+    /// The account's current IAM generation: one indexed read, made on every request to validate caches.
+    func iamGeneration(account: AccountID) async throws -> Int64
+    /// Applies `changes` in one transaction if the account's generation is still `expectedGeneration`, and moves
+    /// the generation to `expectedGeneration + 1`.
+    /// - Returns: the new generation, or nil (nothing written) when another commit came first.
+    func commitIAM(account: AccountID, expectedGeneration: Int64, _ changes: [IAMChange]) async throws -> Int64?
+}
+
+/// The audit trail: one row per authenticated request, newest first per account.
+package protocol AuditStore: Sendable {
+    /// Appends events (in one transaction when the backend has them).
+    func appendAuditEvents(_ events: [AuditEvent]) async throws
+    /// Events of one account matching `query`, newest first (time descending, then event ID ascending).
+    func auditEvents(account: AccountID, _ query: AuditQuery) async throws -> [AuditEvent]
+}
