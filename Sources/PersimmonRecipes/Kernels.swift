@@ -195,7 +195,9 @@ func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<F
 
 /// out = M x for a symmetric n × n matrix M, as a sum of scaled rows (no horizontal reductions).
 @inline(__always)
-func symmetricMatrixVector(_ m: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int, _ out: UnsafeMutablePointer<Float>) {
+func symmetricMatrixVector(
+    _ m: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int, _ out: UnsafeMutablePointer<Float>
+) {
     out.update(repeating: 0, count: n)
     var k = 0
     while k < n {

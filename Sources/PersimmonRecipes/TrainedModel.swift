@@ -66,6 +66,7 @@ package struct TrainedModel: Sendable {
     package let itemIDs: [String]
     package let itemCount: Int
     let payload: Payload
+    private let itemIndexByID: [String: Int32]
 
     enum Payload: Sendable {
         case popularity(PopularityModel)
@@ -88,6 +89,24 @@ package struct TrainedModel: Sendable {
         self.itemIDs = itemIDs
         self.itemCount = itemCount
         self.payload = payload
+        var index = [String: Int32](minimumCapacity: itemIDs.count)
+        for (k, id) in itemIDs.enumerated() { index[id] = Int32(k) }
+        self.itemIndexByID = index
+    }
+
+    /// The index of an external item ID, or nil for an item the model does not know.
+    package func itemIndex(of itemID: String) -> Int32? { itemIndexByID[itemID] }
+
+    /// A history from external item IDs (oldest first); unknown items are dropped.
+    package func history(itemIDs: [String], timestamps: [Int64] = []) -> UserHistory {
+        var items = [Int32]()
+        var times = [Int64]()
+        for (k, id) in itemIDs.enumerated() {
+            guard let index = itemIndexByID[id] else { continue }
+            items.append(index)
+            if !timestamps.isEmpty { times.append(timestamps[k]) }
+        }
+        return UserHistory(items: items, timestamps: times)
     }
 
     /// The top `request.count` items, best first (ties by ascending item index).

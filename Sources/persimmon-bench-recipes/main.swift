@@ -71,6 +71,18 @@ func now() -> Double {
     return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
 }
 
+/// User + system CPU seconds of the whole process (all threads).
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    #endif
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6 + Double(usage.ru_stime.tv_sec)
+        + Double(usage.ru_stime.tv_usec) * 1e-6
+}
+
 func peakRSSMiB() -> Double {
     var usage = rusage()
     #if os(Linux)
@@ -392,6 +404,7 @@ func speed() {
     var phases = [(String, Double)]()
     var last = now()
     let start = last
+    let cpuStart = cpuSeconds()
     let model: TrainedModel
     do {
         model = try Trainer.train(
@@ -412,6 +425,7 @@ func speed() {
         fail("training failed: \(error)")
     }
     let trainSeconds = now() - start
+    let trainCPUSeconds = cpuSeconds() - cpuStart
     let alsSeconds = phases.filter { $0.0.hasPrefix("weighted ALS iteration") }.map(\.1).reduce(0, +)
     let evaluationStart = now()
     let report = Evaluator.evaluate(model: model, split: split, threads: threads)
@@ -420,7 +434,8 @@ func speed() {
     print(
         json([
             "system": "persimmon", "dataset": name, "threads": threads, "hyperparameters": model.hyperparameters,
-            "train_nnz": nonzeros, "load_split_s": loadSeconds, "train_s": trainSeconds, "als_s": alsSeconds,
+            "train_nnz": nonzeros, "load_split_s": loadSeconds, "train_s": trainSeconds, "train_cpu_s": trainCPUSeconds,
+            "als_s": alsSeconds,
             "als_s_per_iteration": alsSeconds / iterations,
             "nnz_per_s_per_iteration": Double(nonzeros) / (alsSeconds / iterations),
             "recommend_s": evaluationSeconds, "peak_rss_mib": peakRSSMiB(), "n_eval_users": report.queryCount,

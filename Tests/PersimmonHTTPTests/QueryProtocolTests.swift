@@ -153,3 +153,31 @@ struct TrustedProxiesTests {
         #expect(TrustedProxies(parsing: "fd00::/129") == nil)
     }
 }
+
+@Suite("Password hashing")
+struct PasswordHasherTests {
+    private func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    @Test("PBKDF2-HMAC-SHA256 matches RFC 7914's test vectors")
+    func vectors() {
+        #expect(
+            hex(PasswordHasher.pbkdf2(password: Array("passwd".utf8), salt: Array("salt".utf8), iterations: 1))
+                == "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc")
+        #expect(
+            hex(PasswordHasher.pbkdf2(password: Array("Password".utf8), salt: Array("NaCl".utf8), iterations: 80_000))
+                == "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56")
+    }
+
+    @Test("stores a salted hash that verifies the password and nothing else")
+    func roundTrip() {
+        let hasher = PasswordHasher(iterations: 1000)
+        let stored = hasher.hash("correct horse")
+        #expect(stored.hasPrefix("pbkdf2-sha256$1000$"))
+        #expect(!stored.contains("correct horse"))
+        #expect(hasher.verify("correct horse", against: stored))
+        #expect(!hasher.verify("correct horsf", against: stored))
+        #expect(hasher.hash("correct horse") != stored)  // a fresh salt every time
+        #expect(!hasher.verify("x", against: "garbage"))
+        #expect(PasswordHasher.defaultIterations >= 600_000)
+    }
+}

@@ -26,6 +26,11 @@ import Foundation
         #expect(loaded.recipe == recipe)
         #expect(loaded.seed == model.seed)
         #expect(loaded.itemIDs == data.itemIDs)
+        #expect(loaded.itemIndex(of: item(13)) == index(of: item(13), in: data))
+        #expect(loaded.itemIndex(of: "unknown") == nil)
+        #expect(
+            loaded.history(itemIDs: [item(2), "unknown", item(7)]).items
+                == [2, 7].map { index(of: item($0), in: data) })
         #expect(loaded.hyperparameters == model.hyperparameters)
         for request in [
             RecommendationRequest(history: UserHistory(items: [1, 2, 13]), count: 12, excludeHistory: true),

@@ -2,17 +2,17 @@ import PersimmonCore
 import PersimmonStore
 import Testing
 
+private func iamUser(_ account: AccountID, _ name: String, id: String? = nil, path: String = "/") -> IAMUserRecord {
+    IAMUserRecord(
+        userID: id ?? "AIDA\(name.uppercased())0000000000000".prefix(21).description, name: name, path: path,
+        arn: "arn:aws:iam::\(account):user\(path)\(name)", createdAt: baseTime,
+        tags: [IAMTag(key: "team", value: "recs")]
+    )
+}
+
 /// The IAM and audit parts of the store contract, on every backend (PostgreSQL when configured).
 @Suite("IAM and audit store contract", .serialized)
 struct IAMStoreContractTests {
-    private func user(_ account: AccountID, _ name: String, id: String? = nil, path: String = "/") -> IAMUserRecord {
-        IAMUserRecord(
-            userID: id ?? "AIDA\(name.uppercased())0000000000000".prefix(21).description, name: name, path: path,
-            arn: "arn:aws:iam::\(account):user\(path)\(name)", createdAt: baseTime,
-            tags: [IAMTag(key: "team", value: "recs")]
-        )
-    }
-
     private func key(_ account: AccountID, user: String?, id: String) -> AccessKeyRecord {
         AccessKeyRecord(
             accessKeyID: id, account: account, userName: user,
@@ -29,10 +29,10 @@ struct IAMStoreContractTests {
             let empty = try await store.iamSnapshot(account: account)
             #expect(empty == IAMSnapshot(account: account))
 
-            let alice = user(account, "alice")
+            let alice = iamUser(account, "alice")
             #expect(try await store.commitIAM(account: account, expectedGeneration: 0, [.putUser(alice)]) == 1)
             // A writer that read generation 0 lost the race: nothing is written.
-            let bob = user(account, "bob")
+            let bob = iamUser(account, "bob")
             #expect(try await store.commitIAM(account: account, expectedGeneration: 0, [.putUser(bob)]) == nil)
             #expect(try await store.iamGeneration(account: account) == 1)
             let snapshot = try await store.iamSnapshot(account: account)
@@ -45,11 +45,34 @@ struct IAMStoreContractTests {
         }
     }
 
+    @Test("of concurrent commits from one generation exactly one wins", arguments: Backend.available)
+    func concurrentCommits(backend: Backend) async throws {
+        try await backend.withStorage { store in
+            let account = randomAccount()
+            _ = try await store.commitIAM(account: account, expectedGeneration: 0, [.putUser(iamUser(account, "base"))])
+            let results = try await withThrowingTaskGroup(of: Int64?.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        try await store.commitIAM(
+                            account: account, expectedGeneration: 1,
+                            [.putUser(iamUser(account, "racer\(index)", id: "AIDARACER\(index)00000000000"))]
+                        )
+                    }
+                }
+                var results: [Int64?] = []
+                for try await result in group { results.append(result) }
+                return results
+            }
+            #expect(results.compactMap { $0 } == [2])
+            #expect(try await store.iamSnapshot(account: account).users.count == 2)
+        }
+    }
+
     @Test("stores every IAM entity and removes a user's rows with it", arguments: Backend.available)
     func entities(backend: Backend) async throws {
         try await backend.withStorage { store in
             let account = randomAccount()
-            let alice = user(account, "alice", path: "/eng/")
+            let alice = iamUser(account, "alice", path: "/eng/")
             let group = IAMGroupRecord(
                 groupID: "AGPAGROUP000000000001", name: "admins", path: "/",
                 arn: "arn:aws:iam::\(account):group/admins",
@@ -133,11 +156,12 @@ struct IAMStoreContractTests {
     func caseInsensitiveNames(backend: Backend) async throws {
         try await backend.withStorage { store in
             let account = randomAccount()
-            _ = try await store.commitIAM(account: account, expectedGeneration: 0, [.putUser(user(account, "alice"))])
+            _ = try await store.commitIAM(
+                account: account, expectedGeneration: 0, [.putUser(iamUser(account, "alice"))])
             let error = await #expect(throws: ServiceError.self) {
                 _ = try await store.commitIAM(
                     account: account, expectedGeneration: 1,
-                    [.putUser(user(account, "ALICE", id: "AIDAOTHER00000000000"))]
+                    [.putUser(iamUser(account, "ALICE", id: "AIDAOTHER00000000000"))]
                 )
             }
             #expect(error?.code == .resourceAlreadyExists)

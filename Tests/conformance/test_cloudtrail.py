@@ -120,3 +120,32 @@ def test_admin_audit_command(tenant):
         env=env, capture_output=True, text=True, timeout=60,
     )
     assert proc.returncode != 0
+
+
+def test_buffered_events_survive_a_graceful_shutdown(tmp_path):
+    """Events are written off the request path; SIGTERM right after the requests must not lose them."""
+    from conftest import Server, persimmon_binary
+
+    binary = persimmon_binary()
+    data = tmp_path / "data"
+    first = Server(binary, data)
+    first.start()
+    try:
+        tenant = first.create_account(unique("restart"))
+        marker = unique("schema")
+        for _ in range(5):
+            tenant.personalize.list_schemas()
+        expect_error(lambda: tenant.personalize.describe_schema(schemaArn=tenant.arn(f"schema/{marker}")), "ResourceNotFoundException")
+    finally:
+        assert first.stop(), "the server did not stop on SIGTERM"
+    second = Server(binary, data, operator=(first.operator_key, first.operator_secret))
+    second.start()
+    try:
+        from conftest import Tenant
+
+        again = Tenant(second, tenant.account_id, tenant.access_key, tenant.secret_key, tenant.name)
+        names = [e["EventName"] for e in again.client("cloudtrail").lookup_events(MaxResults=50)["Events"]]
+        assert names.count("ListSchemas") == 5
+        assert "DescribeSchema" in names
+    finally:
+        second.stop()

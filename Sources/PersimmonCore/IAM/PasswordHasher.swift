@@ -45,7 +45,7 @@ package struct PasswordHasher: Sendable {
     ///
     /// The HMAC key pads are hashed once into two SHA-256 states that each round copies, so a round costs two
     /// compression-function calls instead of four.
-    static func pbkdf2(password: [UInt8], salt: [UInt8], iterations: Int) -> [UInt8] {
+    package static func pbkdf2(password: [UInt8], salt: [UInt8], iterations: Int) -> [UInt8] {
         var key = password
         if key.count > 64 { key = Array(SHA256.hash(data: key)) }
         key += [UInt8](repeating: 0, count: 64 - key.count)
