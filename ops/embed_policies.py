@@ -56,6 +56,8 @@ def load() -> list[dict]:
             fail(f"{name}: not a valid IAM policy name")
         if not PATH.match(path):
             fail(f"{name}: {path!r} is not a valid IAM path")
+        if len(entry["Description"]) > 90:
+            fail(f"{name}: keep the description under 91 characters (the generated line must fit swift-format's 120)")
         if name.lower() in seen:
             fail(f"{name}: duplicate name")
         seen.add(name.lower())
@@ -85,7 +87,7 @@ def render(entries: list[dict]) -> str:
         out.append(f"            path: {swift_string(entry['Path'])},")
         out.append(f"            file: {swift_string(entry['File'])},")
         out.append(f"            description: {swift_string(entry['Description'])},")
-        out.append(f"            document: {swift_raw_literal(entry['Text'], ' ' * 12)}")
+        out.append(f"            document: {swift_raw_literal(entry['Text'], ' ' * 16)}")
         out.append("        ),")
     out.append("    ]")
     out.append("}")

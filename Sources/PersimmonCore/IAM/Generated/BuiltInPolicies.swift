@@ -9,18 +9,18 @@ extension BuiltInPolicies {
             file: "AdministratorAccess.json",
             description: "Provides full access to every Persimmon API of the account.",
             document: #"""
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Action": "*",
-                        "Resource": "*"
-                    }
-                ]
-            }
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "*",
+                            "Resource": "*"
+                        }
+                    ]
+                }
 
-            """#
+                """#
         ),
         BuiltInPolicy(
             name: "AmazonPersonalizeFullAccess",
@@ -28,77 +28,77 @@ extension BuiltInPolicies {
             file: "service-role/AmazonPersonalizeFullAccess.json",
             description: "Provides full access to Amazon Personalize (AWS's policy, verbatim).",
             document: #"""
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Action": [
-                            "personalize:*"
-                        ],
-                        "Resource": "*"
-                    },
-                    {
-                        "Effect": "Allow",
-                        "Action": [
-                            "cloudwatch:PutMetricData",
-                            "cloudwatch:ListMetrics"
-                        ],
-                        "Resource": "*"
-                    },
-                    {
-                        "Effect": "Allow",
-                        "Action": [
-                            "s3:GetObject",
-                            "s3:PutObject",
-                            "s3:DeleteObject",
-                            "s3:ListBucket"
-                        ],
-                        "Resource": [
-                            "arn:aws:s3:::*Personalize*",
-                            "arn:aws:s3:::*personalize*"
-                        ]
-                    },
-                    {
-                        "Effect": "Allow",
-                        "Action": [
-                            "iam:PassRole"
-                        ],
-                        "Resource": "*",
-                        "Condition": {
-                            "StringEquals": {
-                                "iam:PassedToService": "personalize.amazonaws.com"
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": [
+                                "personalize:*"
+                            ],
+                            "Resource": "*"
+                        },
+                        {
+                            "Effect": "Allow",
+                            "Action": [
+                                "cloudwatch:PutMetricData",
+                                "cloudwatch:ListMetrics"
+                            ],
+                            "Resource": "*"
+                        },
+                        {
+                            "Effect": "Allow",
+                            "Action": [
+                                "s3:GetObject",
+                                "s3:PutObject",
+                                "s3:DeleteObject",
+                                "s3:ListBucket"
+                            ],
+                            "Resource": [
+                                "arn:aws:s3:::*Personalize*",
+                                "arn:aws:s3:::*personalize*"
+                            ]
+                        },
+                        {
+                            "Effect": "Allow",
+                            "Action": [
+                                "iam:PassRole"
+                            ],
+                            "Resource": "*",
+                            "Condition": {
+                                "StringEquals": {
+                                    "iam:PassedToService": "personalize.amazonaws.com"
+                                }
                             }
                         }
-                    }
-                ]
-            }
+                    ]
+                }
 
-            """#
+                """#
         ),
         BuiltInPolicy(
             name: "PersimmonPersonalizeReadOnlyAccess",
             path: "/",
             file: "PersimmonPersonalizeReadOnlyAccess.json",
-            description: "Provides read-only access to the Personalize control plane: Describe*, List* and GetSolutionMetrics.",
+            description: "Read-only access to the Personalize control plane (Describe*, List*, GetSolutionMetrics).",
             document: #"""
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "ReadTheControlPlane",
-                        "Effect": "Allow",
-                        "Action": [
-                            "personalize:Describe*",
-                            "personalize:List*",
-                            "personalize:GetSolutionMetrics"
-                        ],
-                        "Resource": "*"
-                    }
-                ]
-            }
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "ReadTheControlPlane",
+                            "Effect": "Allow",
+                            "Action": [
+                                "personalize:Describe*",
+                                "personalize:List*",
+                                "personalize:GetSolutionMetrics"
+                            ],
+                            "Resource": "*"
+                        }
+                    ]
+                }
 
-            """#
+                """#
         ),
         BuiltInPolicy(
             name: "PersimmonPersonalizeRuntimeAccess",
@@ -106,49 +106,49 @@ extension BuiltInPolicies {
             file: "PersimmonPersonalizeRuntimeAccess.json",
             description: "Allows getting recommendations and rankings from campaigns and recommenders, nothing else.",
             document: #"""
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "GetRecommendations",
-                        "Effect": "Allow",
-                        "Action": [
-                            "personalize:GetRecommendations",
-                            "personalize:GetPersonalizedRanking",
-                            "personalize:GetActionRecommendations"
-                        ],
-                        "Resource": "*"
-                    }
-                ]
-            }
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "GetRecommendations",
+                            "Effect": "Allow",
+                            "Action": [
+                                "personalize:GetRecommendations",
+                                "personalize:GetPersonalizedRanking",
+                                "personalize:GetActionRecommendations"
+                            ],
+                            "Resource": "*"
+                        }
+                    ]
+                }
 
-            """#
+                """#
         ),
         BuiltInPolicy(
             name: "PersimmonPersonalizeEventsAccess",
             path: "/",
             file: "PersimmonPersonalizeEventsAccess.json",
-            description: "Allows recording events and item, user and action updates (PutEvents, PutItems, PutUsers, ...), nothing else.",
+            description: "Allows recording events and item, user and action updates (PutEvents, PutItems, ...).",
             document: #"""
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "RecordEventsAndCatalogueChanges",
-                        "Effect": "Allow",
-                        "Action": [
-                            "personalize:PutEvents",
-                            "personalize:PutItems",
-                            "personalize:PutUsers",
-                            "personalize:PutActions",
-                            "personalize:PutActionInteractions"
-                        ],
-                        "Resource": "*"
-                    }
-                ]
-            }
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "RecordEventsAndCatalogueChanges",
+                            "Effect": "Allow",
+                            "Action": [
+                                "personalize:PutEvents",
+                                "personalize:PutItems",
+                                "personalize:PutUsers",
+                                "personalize:PutActions",
+                                "personalize:PutActionInteractions"
+                            ],
+                            "Resource": "*"
+                        }
+                    ]
+                }
 
-            """#
+                """#
         ),
         BuiltInPolicy(
             name: "IAMFullAccess",
@@ -156,18 +156,18 @@ extension BuiltInPolicies {
             file: "IAMFullAccess.json",
             description: "Provides full access to IAM: users, groups, access keys and policies of the account.",
             document: #"""
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Action": "iam:*",
-                        "Resource": "*"
-                    }
-                ]
-            }
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "iam:*",
+                            "Resource": "*"
+                        }
+                    ]
+                }
 
-            """#
+                """#
         ),
         BuiltInPolicy(
             name: "IAMReadOnlyAccess",
@@ -175,22 +175,22 @@ extension BuiltInPolicies {
             file: "IAMReadOnlyAccess.json",
             description: "Provides read-only access to IAM, including the policy simulator.",
             document: #"""
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Action": [
-                            "iam:Get*",
-                            "iam:List*",
-                            "iam:Simulate*"
-                        ],
-                        "Resource": "*"
-                    }
-                ]
-            }
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": [
+                                "iam:Get*",
+                                "iam:List*",
+                                "iam:Simulate*"
+                            ],
+                            "Resource": "*"
+                        }
+                    ]
+                }
 
-            """#
+                """#
         ),
         BuiltInPolicy(
             name: "AWSCloudTrail_ReadOnlyAccess",
@@ -198,23 +198,23 @@ extension BuiltInPolicies {
             file: "AWSCloudTrail_ReadOnlyAccess.json",
             description: "Allows reading the account's audit trail (CloudTrail LookupEvents).",
             document: #"""
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Action": [
-                            "cloudtrail:LookupEvents",
-                            "cloudtrail:Get*",
-                            "cloudtrail:Describe*",
-                            "cloudtrail:List*"
-                        ],
-                        "Resource": "*"
-                    }
-                ]
-            }
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": [
+                                "cloudtrail:LookupEvents",
+                                "cloudtrail:Get*",
+                                "cloudtrail:Describe*",
+                                "cloudtrail:List*"
+                            ],
+                            "Resource": "*"
+                        }
+                    ]
+                }
 
-            """#
+                """#
         ),
     ]
 }
