@@ -72,6 +72,35 @@ package struct InteractionData: Sendable {
         return result
     }
 
+    /// The same data with users and items re-indexed in byte order of their IDs (`InteractionDataBuilder`'s and
+    /// `numpy.unique`'s order). Data from a dictionary-encoded store (first-seen order) must be canonicalized for
+    /// `EvaluationSplit` to pick the same test users as `eval_protocol.py` and for ties to break the same way.
+    /// Returns `self` when it is already canonical or has no IDs.
+    package func canonicalized() -> InteractionData {
+        func byteOrder(_ names: [String]) -> [Int32]? {
+            let order = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
+            if order.elementsEqual(names.indices) { return nil }
+            var remap = [Int32](repeating: 0, count: names.count)
+            for (new, old) in order.enumerated() { remap[old] = Int32(new) }
+            return remap
+        }
+        var result = self
+        if userIDs.count == userCount, let remap = byteOrder(userIDs) {
+            result.users = users.map { remap[Int($0)] }
+            for (old, new) in remap.enumerated() { result.userIDs[Int(new)] = userIDs[old] }
+        }
+        if itemIDs.count == itemCount, let remap = byteOrder(itemIDs) {
+            result.items = items.map { remap[Int($0)] }
+            for (old, new) in remap.enumerated() { result.itemIDs[Int(new)] = itemIDs[old] }
+            if !itemCreationTimestamps.isEmpty {
+                for (old, new) in remap.enumerated() {
+                    result.itemCreationTimestamps[Int(new)] = itemCreationTimestamps[old]
+                }
+            }
+        }
+        return result
+    }
+
     /// Event indices grouped by user (counting sort), each user's events ordered by (timestamp, item index).
     func eventsByUser(including keep: [Bool]? = nil) -> (starts: [Int], events: [Int32]) {
         var starts = [Int](repeating: 0, count: userCount + 1)
@@ -188,38 +217,26 @@ package struct InteractionDataBuilder: Sendable {
         if let creationTimestamp { creation[item] = creationTimestamp }
     }
 
+    /// The data, indexed in byte order of the IDs (see `InteractionData.canonicalized()`).
     package func build() -> InteractionData {
-        func byteOrder(_ names: [String]) -> [Int32] {
-            // old index -> new index, new order = byte-wise order of the IDs (numpy.unique's order)
-            let order = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
-            var remap = [Int32](repeating: 0, count: names.count)
-            for (new, old) in order.enumerated() { remap[old] = Int32(new) }
-            return remap
-        }
-        let userRemap = byteOrder(userNames)
-        let itemRemap = byteOrder(itemNames)
-        var sortedUsers = userNames
-        for (old, new) in userRemap.enumerated() { sortedUsers[Int(new)] = userNames[old] }
-        var sortedItems = itemNames
-        for (old, new) in itemRemap.enumerated() { sortedItems[Int(new)] = itemNames[old] }
         var creationColumn = [Int64]()
         if !creation.isEmpty {
             creationColumn = [Int64](repeating: .min, count: itemNames.count)
-            for (item, time) in creation { creationColumn[Int(itemRemap[Int(item)])] = time }
+            for (item, time) in creation { creationColumn[Int(item)] = time }
         }
         return InteractionData(
             userCount: userNames.count,
             itemCount: itemNames.count,
-            users: users.map { userRemap[Int($0)] },
-            items: items.map { itemRemap[Int($0)] },
+            users: users,
+            items: items,
             timestamps: timestamps,
-            userIDs: sortedUsers,
-            itemIDs: sortedItems,
+            userIDs: userNames,
+            itemIDs: itemNames,
             eventTypes: hasTypes ? eventTypes : [],
             eventTypeNames: typeNames,
             eventValues: hasValues ? eventValues : [],
             itemCreationTimestamps: creationColumn
-        )
+        ).canonicalized()
     }
 }
 

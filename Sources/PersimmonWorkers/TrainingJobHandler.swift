@@ -156,7 +156,8 @@ package struct TrainingJobHandler: JobHandler {
             try stores.store(account: account, datasetARN: datasetARN, kind: .interactions).interactions()
         }
         let config = version.solutionConfig
-        let data = try Self.trainingData(snapshot, eventType: version.eventType)
+        // Byte-ordered IDs, as the evaluation protocol (numpy.unique) indexes them, so metrics match eval_protocol.py.
+        let data = try Self.trainingData(snapshot, eventType: version.eventType).canonicalized()
         try Self.checkMinimums(data)
         var hyperparameters = config?.algorithmHyperParameters ?? [:]
         for (key, value) in config?.featureTransformationParameters ?? [:] { hyperparameters[key] = value }

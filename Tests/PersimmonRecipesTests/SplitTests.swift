@@ -68,6 +68,28 @@ import Testing
         #expect(Set(inner.trainingData.users).isDisjoint(with: split.testUsers))
     }
 
+    @Test("canonicalizing first-seen indices gives the builder's indices and therefore the same split")
+    func canonicalized() {
+        let reference = data()
+        // the same events with users and items numbered in reverse order
+        let reversed = InteractionData(
+            userCount: reference.userCount,
+            itemCount: reference.itemCount,
+            users: reference.users.map { Int32(reference.userCount - 1) - $0 },
+            items: reference.items.map { Int32(reference.itemCount - 1) - $0 },
+            timestamps: reference.timestamps,
+            userIDs: reference.userIDs.reversed(),
+            itemIDs: reference.itemIDs.reversed()
+        )
+        let canonical = reversed.canonicalized()
+        #expect(canonical.users == reference.users && canonical.items == reference.items)
+        #expect(canonical.userIDs == reference.userIDs && canonical.itemIDs == reference.itemIDs)
+        let a = EvaluationSplit(data: canonical, seed: 42)
+        let b = EvaluationSplit(data: reference, seed: 42)
+        #expect(a.testUsers == b.testUsers && a.queries.map(\.truth) == b.queries.map(\.truth))
+        #expect(reference.canonicalized().users == reference.users)
+    }
+
     @Test("the builder indexes IDs in byte order (numpy.unique's order)")
     func byteOrder() {
         var builder = InteractionDataBuilder()
