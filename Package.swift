@@ -122,6 +122,10 @@ let package = Package(
             name: "persimmon-bench-import", dependencies: ["PersimmonData", "PersimmonCatalog"],
             path: "Sources/persimmon-bench-import"
         ),
+        .executableTarget(
+            name: "persimmon-bench-recipes", dependencies: ["PersimmonRecipes"],
+            path: "Sources/persimmon-bench-recipes"
+        ),
         .testTarget(name: "PersimmonSigV4Tests", dependencies: ["PersimmonSigV4"]),
         .testTarget(name: "PersimmonCatalogTests", dependencies: ["PersimmonCatalog"]),
         .testTarget(name: "PersimmonIAMTests", dependencies: ["PersimmonIAM"]),

@@ -2,12 +2,12 @@
 # Offline quality of every recipe (EVALUATION.md protocol, seeds 42-46) on ml-latest-small and Last.fm.
 # Datasets are read from ../shared at run time; outputs go to /tmp only.
 #
-#   swift build -c release --scratch-path .build-recipes-release --product persimmon-bench-recipes
+#   swift build -c release --product persimmon-bench-recipes
 #   sh ops/bench/recipes/run_quality.sh
 set -eu
 SHARED=${SHARED:-../shared}
 OUT=${OUT:-/tmp/persimmon-bench-recipes}
-BIN=${BIN:-.build-recipes-release/release/persimmon-bench-recipes}
+BIN=${BIN:-.build/release/persimmon-bench-recipes}
 ML="$SHARED/datasets/ml-latest-small"
 LFM="$SHARED/datasets/hetrec2011-lastfm-2k"
 HPO="--hpo-jobs 16 --hpo-serving 8 --inner-splits 3"

@@ -3,7 +3,7 @@
 # AlternatingLeastSquares on the 20M-interaction synthetic set, same factors / iterations / threads / CG steps,
 # same protocol split (seed 42), back to back in one run. Files live under /tmp only.
 #
-#   swift build -c release --scratch-path .build-recipes-release --product persimmon-bench-recipes
+#   swift build -c release --product persimmon-bench-recipes
 #   sh ops/bench/recipes/run_speed.sh
 #
 # Confidence: implicit uses c = alpha·x, Persimmon c = 1 + alpha·w, so implicit alpha 10 == Persimmon alpha 9.
@@ -12,7 +12,7 @@
 set -eu
 SHARED=${SHARED:-../shared}
 OUT=${OUT:-/tmp/persimmon-bench-recipes}
-BIN=${BIN:-.build-recipes-release/release/persimmon-bench-recipes}
+BIN=${BIN:-.build/release/persimmon-bench-recipes}
 THREADS=${THREADS:-2}
 mkdir -p "$OUT"
 if [ ! -f "$OUT/syn20m/interactions.csv" ]; then
