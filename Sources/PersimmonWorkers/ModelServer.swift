@@ -25,6 +25,22 @@ package final class ModelServer: RecommendationEngine {
         var eventTypes: [String: [String]]
         /// Items' metadata indexed for filters, in the model's item order.
         var filterIndex: FilterIndex
+        /// The Items dataset as loaded (for `metadataColumns`), and each model item's row in it (-1: no record).
+        var items: EntitySnapshot?
+        var itemRows: [Int32]
+
+        /// The requested columns of one model item; columns without a value are left out.
+        func metadata(of item: Int32, columns: [String]) -> [String: String] {
+            guard let items, item >= 0, Int(item) < itemRows.count else { return [:] }
+            let row = Int(itemRows[Int(item)])
+            guard row >= 0 else { return [:] }
+            var out: [String: String] = [:]
+            for name in columns {
+                guard let column = items.column(named: name), let value = column.string(at: row) else { continue }
+                out[name] = value
+            }
+            return out
+        }
     }
 
     private let store: any ResourceStore
@@ -127,12 +143,17 @@ package final class ModelServer: RecommendationEngine {
         let item = query.itemID.map { loaded.itemIndex[$0] ?? -1 }
         let request = RecommendationRequest(
             history: history, item: item, count: query.count,
+            excluded: query.excludedItems.compactMap { loaded.itemIndex[$0] },
             candidates: try candidates(query, loaded: loaded, account: account, item: item),
             exploration: Self.exploration(query.exploration)
         )
         let model = loaded.model
+        let columns = query.metadataColumns
         return model.recommend(request).map {
-            Recommendation(itemID: model.itemIDs[Int($0.item)], score: Double($0.score))
+            Recommendation(
+                itemID: model.itemIDs[Int($0.item)], score: Double($0.score),
+                metadata: columns.isEmpty ? nil : loaded.metadata(of: $0.item, columns: columns)
+            )
         }
     }
 
@@ -150,17 +171,18 @@ package final class ModelServer: RecommendationEngine {
             return placeholder
         }
         let model = loaded.model
+        var kept = indices
         if let allowed = try candidates(query, loaded: loaded, account: account, item: nil) {
             // A filtered ranking leaves out the items the filter removes.
-            let kept = indices.filter { $0 < 0 || allowed.contains($0) }
-            return model.rank(history: history, items: kept, exploration: Self.exploration(query.exploration)).map {
-                if let id = unknown[$0.item] { return Recommendation(itemID: id, score: nil) }
-                return Recommendation(itemID: model.itemIDs[Int($0.item)], score: $0.score.map(Double.init))
-            }
+            kept = indices.filter { $0 < 0 || allowed.contains($0) }
         }
-        return model.rank(history: history, items: indices, exploration: Self.exploration(query.exploration)).map {
-            if let id = unknown[$0.item] { return Recommendation(itemID: id, score: nil) }
-            return Recommendation(itemID: model.itemIDs[Int($0.item)], score: $0.score.map(Double.init))
+        let columns = query.metadataColumns
+        return model.rank(history: history, items: kept, exploration: Self.exploration(query.exploration)).map {
+            let metadata = columns.isEmpty ? nil : loaded.metadata(of: $0.item, columns: columns)
+            if let id = unknown[$0.item] { return Recommendation(itemID: id, score: nil, metadata: metadata) }
+            return Recommendation(
+                itemID: model.itemIDs[Int($0.item)], score: $0.score.map(Double.init), metadata: metadata
+            )
         }
     }
 
@@ -207,13 +229,17 @@ package final class ModelServer: RecommendationEngine {
                 (histories, eventTypes) = Self.histories(snapshot, itemIndex: itemIndex)
             }
             var attributes = ItemAttributes(ids: model.itemIDs)
+            var items: EntitySnapshot?
+            var itemRows: [Int32] = []
             if let itemsARN {
-                let items = try stores.store(account: account, datasetARN: itemsARN, kind: .items).entities()
-                Self.fill(&attributes, from: items, order: model.itemIDs)
+                let snapshot = try stores.store(account: account, datasetARN: itemsARN, kind: .items).entities()
+                Self.fill(&attributes, from: snapshot, order: model.itemIDs)
+                items = snapshot
+                itemRows = snapshot.rows(for: model.itemIDs)
             }
             return Loaded(
                 model: model, itemIndex: itemIndex, histories: histories, eventTypes: eventTypes,
-                filterIndex: FilterIndex.build(items: attributes)
+                filterIndex: FilterIndex.build(items: attributes), items: items, itemRows: itemRows
             )
         }
     }

@@ -222,3 +222,154 @@ def test_filters_shape_recommendations(served, import_root):
     )
     after = runtime.get_recommendations(campaignArn=campaign, userId=user, filterArn=not_clicked)["itemList"]
     assert top not in {i["itemId"] for i in after}
+
+
+@pytest.fixture(scope="module")
+def catalogued(served, import_root):
+    """A trained group with an Items dataset: every third item is Horror, the others Comedy|Drama."""
+    from test_imports import ITEMS_SCHEMA, run_import
+
+    tenant, _ = served
+    group = trained_group(tenant, import_root)
+    _, items_schema = tenant.create_schema(ITEMS_SCHEMA)
+    items = tenant.create_dataset(group, items_schema, "Items")
+    catalog = import_root / f"{unique('items')}.csv"
+    catalog.write_text("ITEM_ID,GENRES\n" + "".join(f"i{n},{'Horror' if n % 3 == 0 else 'Comedy|Drama'}\n" for n in range(200)))
+    assert run_import(tenant.personalize, items, f"file://{catalog}")["status"] == "ACTIVE"
+    return tenant, group
+
+
+def genre(item_id: str) -> str:
+    return "Horror" if int(item_id[1:]) % 3 == 0 else "Comedy|Drama"
+
+
+def make_filter(pz, group: str, expression: str) -> str:
+    arn = pz.create_filter(name=unique("f"), datasetGroupArn=group, filterExpression=expression)["filterArn"]
+    wait_for_status(lambda: pz.describe_filter(filterArn=arn)["filter"])
+    return arn
+
+
+def test_metadata_columns_come_back_with_each_item(catalogued):
+    tenant, group = catalogued
+    pz = tenant.personalize
+    runtime = tenant.client("personalize-runtime")
+    plain, _ = deploy(tenant, group, "aws-user-personalization")
+    # Without enableMetadataWithRecommendations the campaign refuses metadataColumns.
+    err = expect_modelled(
+        runtime,
+        lambda: runtime.get_recommendations(campaignArn=plain, userId="u1", metadataColumns={"ITEMS": ["GENRES"]}),
+        "InvalidInputException",
+    )
+    assert "enableMetadataWithRecommendations" in err.response["Error"]["Message"]
+    assert all("metadata" not in i for i in runtime.get_recommendations(campaignArn=plain, userId="u1")["itemList"])
+
+    version = pz.describe_campaign(campaignArn=plain)["campaign"]["solutionVersionArn"]
+    campaign = pz.create_campaign(
+        name=unique("meta"), solutionVersionArn=version, campaignConfig={"enableMetadataWithRecommendations": True}
+    )["campaignArn"]
+    wait_for_status(lambda: pz.describe_campaign(campaignArn=campaign)["campaign"])
+    assert pz.describe_campaign(campaignArn=campaign)["campaign"]["campaignConfig"]["enableMetadataWithRecommendations"]
+    resp = runtime.get_recommendations(campaignArn=campaign, userId="u1", numResults=50, metadataColumns={"ITEMS": ["GENRES"]})
+    assert_output_shape(runtime, "GetRecommendations", resp)
+    assert len(resp["itemList"]) == 50
+    for item in resp["itemList"]:
+        assert item["metadata"] == {"GENRES": genre(item["itemId"])}
+    # Column names match the schema ignoring case and come back as the request spelled them.
+    lower = runtime.get_recommendations(campaignArn=campaign, userId="u1", numResults=3, metadataColumns={"ITEMS": ["genres"]})
+    assert all(i["metadata"] == {"genres": genre(i["itemId"])} for i in lower["itemList"])
+    # Without metadataColumns the metadata campaign answers as any other, up to 500 items.
+    assert all("metadata" not in i for i in runtime.get_recommendations(campaignArn=campaign, userId="u1", numResults=60)["itemList"])
+    # With metadata numResults is capped at 50; unknown columns, other keys and more than 10 columns are refused.
+    for bad in (
+        dict(numResults=51, metadataColumns={"ITEMS": ["GENRES"]}),
+        dict(metadataColumns={"ITEMS": ["NOPE"]}),
+        dict(metadataColumns={"USERS": ["GENRES"]}),
+        dict(metadataColumns={"ITEMS": ["GENRES"] * 11}),
+    ):
+        expect_modelled(
+            runtime, lambda bad=bad: runtime.get_recommendations(campaignArn=campaign, userId="u1", **bad), "InvalidInputException"
+        )
+
+
+def test_metadata_with_personalized_ranking(catalogued):
+    tenant, group = catalogued
+    pz = tenant.personalize
+    runtime = tenant.client("personalize-runtime")
+    solution = make_solution(pz, group, "arn:aws:personalize:::recipe/aws-personalized-ranking")
+    version = wait_version(pz, pz.create_solution_version(solutionArn=solution)["solutionVersionArn"])
+    campaign = pz.create_campaign(
+        name=unique("rank"), solutionVersionArn=version["solutionVersionArn"],
+        campaignConfig={"enableMetadataWithRecommendations": True},
+    )["campaignArn"]
+    wait_for_status(lambda: pz.describe_campaign(campaignArn=campaign)["campaign"])
+    ranked = runtime.get_personalized_ranking(
+        campaignArn=campaign, userId="u2", inputList=["i1", "i3", "i6", "i10"], metadataColumns={"ITEMS": ["GENRES"]}
+    )["personalizedRanking"]
+    assert sorted(i["itemId"] for i in ranked) == ["i1", "i10", "i3", "i6"]
+    assert all(i["metadata"] == {"GENRES": genre(i["itemId"])} for i in ranked)
+
+
+def test_promotions_place_a_share_of_filtered_items(catalogued):
+    tenant, group = catalogued
+    pz = tenant.personalize
+    runtime = tenant.client("personalize-runtime")
+    campaign, _ = deploy(tenant, group, "aws-user-personalization")
+    horror_only = make_filter(pz, group, "INCLUDE ItemID WHERE Items.GENRES IN ($GENRE)")
+    no_horror = make_filter(pz, group, 'EXCLUDE ItemID WHERE Items.GENRES IN ("Horror")')
+    promotion = {"name": "scary", "percentPromotedItems": 20, "filterArn": horror_only, "filterValues": {"GENRE": '"Horror"'}}
+    resp = runtime.get_recommendations(
+        campaignArn=campaign, userId="u4", numResults=25, filterArn=no_horror, promotions=[promotion]
+    )
+    assert_output_shape(runtime, "GetRecommendations", resp)
+    items = resp["itemList"]
+    assert len(items) == 25 and len({i["itemId"] for i in items}) == 25
+    promoted = [i for i in items if i.get("promotionName") == "scary"]
+    others = [i for i in items if "promotionName" not in i]
+    assert len(promoted) == 5  # 20 % of 25
+    assert all(genre(i["itemId"]) == "Horror" for i in promoted)
+    # The request's filter applies to the other items only.
+    assert all(genre(i["itemId"]) != "Horror" for i in others)
+    # Each group keeps its own ranking order.
+    assert [i["score"] for i in promoted] == sorted((i["score"] for i in promoted), reverse=True)
+    assert [i["score"] for i in others] == sorted((i["score"] for i in others), reverse=True)
+    # The promoted items are the best Horror items, the others the best non-Horror ones.
+    best_horror = runtime.get_recommendations(
+        campaignArn=campaign, userId="u4", numResults=5, filterArn=horror_only, filterValues={"GENRE": '"Horror"'}
+    )["itemList"]
+    assert [i["itemId"] for i in promoted] == [i["itemId"] for i in best_horror]
+    best_other = runtime.get_recommendations(campaignArn=campaign, userId="u4", numResults=20, filterArn=no_horror)["itemList"]
+    assert [i["itemId"] for i in others] == [i["itemId"] for i in best_other]
+    # A whole list of promoted items, and validation as AWS: one promotion, 1..100 percent, a filter of the group.
+    full = runtime.get_recommendations(campaignArn=campaign, userId="u4", numResults=10, promotions=[{**promotion, "percentPromotedItems": 100}])
+    assert all(i.get("promotionName") == "scary" for i in full["itemList"])
+    for bad in (
+        [promotion, promotion],
+        [{**promotion, "percentPromotedItems": 101}],
+        [{**promotion, "filterValues": {}}],
+        [{**promotion, "filterArn": horror_only.replace(horror_only.rsplit("/", 1)[1], "missing")}],
+    ):
+        with pytest.raises(runtime.exceptions.ClientError) as err:
+            runtime.get_recommendations(campaignArn=campaign, userId="u4", promotions=bad)
+        assert err.value.response["Error"]["Code"] in ("InvalidInputException", "ResourceNotFoundException")
+
+
+def test_context_is_validated_and_accepted(catalogued):
+    tenant, group = catalogued
+    runtime = tenant.client("personalize-runtime")
+    campaign, _ = deploy(tenant, group, "aws-user-personalization")
+    with_context = runtime.get_recommendations(campaignArn=campaign, userId="u5", context={"DEVICE": "mobile"})["itemList"]
+    without = runtime.get_recommendations(campaignArn=campaign, userId="u5")["itemList"]
+    # The trained models use no contextual metadata: the context is accepted and does not change the list.
+    assert [i["itemId"] for i in with_context] == [i["itemId"] for i in without]
+    expect_modelled(
+        runtime,
+        lambda: runtime.get_recommendations(campaignArn=campaign, userId="u5", context={f"K{n}": "v" for n in range(151)}),
+        "InvalidInputException",
+    )
+    expect_modelled(
+        runtime,
+        lambda: runtime.get_recommendations(campaignArn=campaign, userId="u5", context={"DEVICE": "x" * 1001}),
+        "InvalidInputException",
+    )
+    ranked = runtime.get_personalized_ranking(campaignArn=campaign, userId="u5", inputList=["i1", "i2"], context={"DEVICE": "tv"})
+    assert len(ranked["personalizedRanking"]) == 2

@@ -3,10 +3,17 @@ package struct Recommendation: Sendable, Equatable {
     package var itemID: String
     /// nil for an item the model cannot score (GetPersonalizedRanking puts those last, without a score).
     package var score: Double?
+    /// The requested Items columns (schema field name → value) when the query asked for metadata; columns the
+    /// item has no value for are left out.
+    package var metadata: [String: String]?
+    /// Set on items a promotion placed in the list.
+    package var promotionName: String?
 
-    package init(itemID: String, score: Double?) {
+    package init(itemID: String, score: Double?, metadata: [String: String]? = nil, promotionName: String? = nil) {
         self.itemID = itemID
         self.score = score
+        self.metadata = metadata
+        self.promotionName = promotionName
     }
 }
 
@@ -38,6 +45,10 @@ package struct RecommendationQuery: Sendable {
     package var exploration: [String: String]
     /// Only items the filter keeps may be returned.
     package var filter: QueryFilter?
+    /// Items dataset columns (schema field names) to return with each item; empty for none.
+    package var metadataColumns: [String] = []
+    /// Items that must not be returned (e.g. those a promotion already placed), by ID.
+    package var excludedItems: Set<String> = []
 
     package init(
         solutionVersionARN: String, datasetGroupARN: String, userID: String?, itemID: String?, count: Int,
