@@ -192,7 +192,7 @@ import Testing
             #expect(error.code == .insufficientData)
             #expect(
                 error.failureReason
-                    == "Insufficient data: an import into a Interactions dataset must contain at least 1000 records, "
+                    == "Insufficient data: an import into an Interactions dataset must contain at least 1000 records, "
                     + "but the file has 999")
         }
     }

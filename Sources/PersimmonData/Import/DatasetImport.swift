@@ -31,13 +31,19 @@ package struct DatasetImport: ~Copyable {
     private let limits: ImportLimits
     /// The import mode.
     package let mode: ImportMode
+    /// Bulk or streamed rows (recorded in the manifest for exports).
+    package let origin: DataOrigin
     private let maximumBytes: Int
     private var parser: CSVParser
     private var sink: ImportSink
     private var failure: DatasetError?
 
-    init(store: DatasetStore, schema: DatasetSchema, mode: ImportMode, limits: ImportLimits, writer: SegmentWriter) {
+    init(
+        store: DatasetStore, schema: DatasetSchema, mode: ImportMode, limits: ImportLimits, origin: DataOrigin,
+        writer: SegmentWriter
+    ) {
         self.store = store
+        self.origin = origin
         self.schema = schema
         self.limits = limits
         self.mode = mode
@@ -146,7 +152,7 @@ package struct DatasetImport: ~Copyable {
             throw fail(
                 DatasetError(
                     .insufficientData,
-                    "Insufficient data: an import into a \(kind.rawValue) dataset must contain at least "
+                    "Insufficient data: an import into \(kind.withArticle) dataset must contain at least "
                         + "\(minimum) records, but the file has \(sink.records)"
                 )
             )
@@ -161,6 +167,7 @@ package struct DatasetImport: ~Copyable {
                 rows: sink.records,
                 bytes: size,
                 mode: mode.rawValue,
+                origin: origin,
                 action: mode == .full ? .replaceAll : .append
             )
         } catch {
@@ -205,5 +212,13 @@ package struct DatasetImport: ~Copyable {
         if bytes % 1_000_000_000 == 0 { return "\(bytes / 1_000_000_000) GB" }
         if bytes % 1_000_000 == 0 { return "\(bytes / 1_000_000) MB" }
         return "\(bytes) bytes"
+    }
+}
+
+extension DatasetKind {
+    /// The type's name with its indefinite article: "an Interactions", "a Users".
+    var withArticle: String {
+        let vowelSound = rawValue.first.map { "AEIO".contains($0) } ?? false
+        return (vowelSound ? "an " : "a ") + rawValue
     }
 }

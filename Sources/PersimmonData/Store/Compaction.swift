@@ -21,8 +21,10 @@ extension DatasetStore {
     /// - Returns: The new generation, or `nil` when there was nothing to compact (at most one segment).
     @discardableResult
     package func compact(rowGroupRows: Int = 1 << 20) throws(DatasetError) -> Int? {
-        let segments = liveSegments()
+        let entries = liveEntries()
+        let segments = entries.map(\.file)
         guard segments.count > 1 else { return nil }
+        let origins = Set(entries.map { $0.entry.origin ?? DataOrigin.bulk.rawValue })
         let table = try TableReader.read(segments: segments, kind: kind)
         var columns = table.columns
         var rowCount = table.rowCount
@@ -51,6 +53,7 @@ extension DatasetStore {
             rows: rowCount,
             bytes: size,
             mode: "COMPACTION",
+            origin: origins.count == 1 ? origins.first.flatMap(DataOrigin.init(rawValue:)) : nil,
             action: .replacePrefix(segments.map(\.name))
         )
         return committed.generation

@@ -71,13 +71,15 @@ extension DatasetStore {
         }
 
         if let users = try mergedCounts("USER_ID") {
-            stats.distinctUsers = users.keys.count
+            stats.distinctUsers = users.counts.filter { $0 > 0 }.count
             if isEvents { stats.usersWithAtLeastTwoInteractions = users.counts.filter { $0 >= 2 }.count }
         }
-        if let items = try mergedCounts("ITEM_ID") { stats.distinctItems = items.keys.count }
-        if let actions = try mergedCounts("ACTION_ID") { stats.distinctActions = actions.keys.count }
+        if let items = try mergedCounts("ITEM_ID") { stats.distinctItems = items.counts.filter { $0 > 0 }.count }
+        if let actions = try mergedCounts("ACTION_ID") {
+            stats.distinctActions = actions.counts.filter { $0 > 0 }.count
+        }
         if let events = try mergedCounts("EVENT_TYPE") {
-            stats.eventTypes = (0..<events.keys.count).map {
+            stats.eventTypes = (0..<events.keys.count).filter { events.counts[$0] > 0 }.map {
                 EventTypeCount(eventType: events.keys.string($0), count: events.counts[$0])
             }
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0.eventType < $1.eventType }

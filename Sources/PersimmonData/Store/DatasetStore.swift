@@ -131,7 +131,8 @@ package final class DatasetStore: Sendable {
                     bytes: entry.bytes,
                     mode: entry.mode,
                     generation: entry.generation,
-                    createdAt: file.footer.createdAt
+                    createdAt: file.footer.createdAt,
+                    origin: entry.origin.flatMap(DataOrigin.init(rawValue:)) ?? .bulk
                 )
             }
         }
@@ -140,6 +141,11 @@ package final class DatasetStore: Sendable {
     /// The open live segments, oldest first.
     func liveSegments() -> [SegmentFile] {
         state.withLock { $0.segments }
+    }
+
+    /// The open live segments with their manifest entries, oldest first.
+    func liveEntries() -> [(entry: Manifest.Segment, file: SegmentFile)] {
+        state.withLock { state in Array(zip(state.manifest.segments, state.segments)) }
     }
 
     /// A new staging segment file for an import or compaction.
@@ -166,6 +172,7 @@ package final class DatasetStore: Sendable {
         rows: Int,
         bytes: Int,
         mode: String,
+        origin: DataOrigin?,
         action: CommitAction
     ) throws(DatasetError) -> (file: String, generation: Int) {
         let (file, generation, dropped) = try state.withLock { state throws(DatasetError) in
@@ -199,7 +206,9 @@ package final class DatasetStore: Sendable {
                 let segment = try SegmentFile(directory: directory, name: name)
                 try hooks.beforeManifestSwap?()
                 var manifest = state.manifest
-                let entry = Manifest.Segment(file: name, rows: rows, bytes: bytes, mode: mode, generation: generation)
+                let entry = Manifest.Segment(
+                    file: name, rows: rows, bytes: bytes, mode: mode, generation: generation, origin: origin?.rawValue
+                )
                 let kept = Array(manifest.segments.suffix(keep))
                 let dropped = manifest.segments.dropLast(keep).map(\.file)
                 switch action {
@@ -244,16 +253,94 @@ package final class DatasetStore: Sendable {
         }
     }
 
+    /// Replaces (or drops) live segments with rewritten ones in one manifest swap, each new
+    /// segment taking its original's place, mode and origin. Every `old` must still be live.
+    /// On failure the manifest is unchanged and the new files are removed.
+    func commitReplacements(_ replacements: [SegmentReplacement]) throws(DatasetError) -> Int {
+        let (generation, dropped) = try state.withLock { state throws(DatasetError) in
+            let live = Set(state.manifest.segments.map(\.file))
+            guard replacements.allSatisfy({ live.contains($0.old) }) else {
+                throw DatasetError(
+                    .storage,
+                    "The dataset changed while it was being rewritten",
+                    underlying: "\(directory): a segment to replace is no longer live"
+                )
+            }
+            let generation = state.manifest.generation + 1
+            let digits = String(generation)
+            var renamed: [String: (name: String, replacement: SegmentReplacement)] = [:]
+            do throws(DatasetError) {
+                for replacement in replacements {
+                    guard let writer = replacement.writer else { continue }
+                    let name =
+                        Self.segmentPrefix + String(repeating: "0", count: max(0, 8 - digits.count)) + digits + "-"
+                        + POSIX.randomToken() + Self.segmentSuffix
+                    try POSIX.rename(writer.path, directory + "/" + name)
+                    writer.markCommitted()
+                    renamed[replacement.old] = (name, replacement)
+                }
+                try POSIX.fsyncDirectory(directory)
+                var opened: [String: SegmentFile] = [:]
+                for (old, new) in renamed {
+                    opened[old] = try SegmentFile(directory: directory, name: new.name)
+                }
+                try hooks.beforeManifestSwap?()
+                let replaced = Set(replacements.map(\.old))
+                var manifest = state.manifest
+                var segments: [SegmentFile] = []
+                var entries: [Manifest.Segment] = []
+                for (entry, file) in zip(state.manifest.segments, state.segments) {
+                    guard replaced.contains(entry.file) else {
+                        entries.append(entry)
+                        segments.append(file)
+                        continue
+                    }
+                    guard let new = renamed[entry.file], let segment = opened[entry.file] else { continue }
+                    var updated = entry
+                    updated.file = new.name
+                    updated.rows = new.replacement.rows
+                    updated.bytes = new.replacement.bytes
+                    updated.generation = generation
+                    entries.append(updated)
+                    segments.append(segment)
+                }
+                manifest.segments = entries
+                manifest.generation = generation
+                try manifest.store(directory: directory)
+                state.manifest = manifest
+                state.segments = segments
+                return (generation, replacements.map(\.old))
+            } catch {
+                for new in renamed.values { try? POSIX.unlink(directory + "/" + new.name) }
+                throw error
+            }
+        }
+        // Best effort: a file left behind here is not in the manifest, so the next open removes it.
+        for name in dropped {
+            try? POSIX.unlink(directory + "/" + name)
+        }
+        return generation
+    }
+
     // MARK: Imports
 
     /// Starts a push import: feed the CSV with ``DatasetImport/consume(_:)-(UnsafeRawBufferPointer)``
     /// and commit it with ``DatasetImport/finish()``.
+    ///
+    /// - Parameter origin: Whether the rows are bulk data (import jobs) or streamed records
+    ///   (PutEvents, PutUsers, PutItems); exports select by it. When `nil`, an import without
+    ///   minimum-record rules (`limits.minimumRecords` empty, as streamed batches use) counts as
+    ///   `.put` and any other as `.bulk`.
     package func beginImport(
         schema: DatasetSchema,
         mode: ImportMode,
-        limits: ImportLimits = ImportLimits()
+        limits: ImportLimits = ImportLimits(),
+        origin: DataOrigin? = nil
     ) throws(DatasetError) -> DatasetImport {
-        DatasetImport(store: self, schema: schema, mode: mode, limits: limits, writer: try makeStagingWriter())
+        DatasetImport(
+            store: self, schema: schema, mode: mode, limits: limits,
+            origin: origin ?? (limits.minimumRecords.isEmpty ? .put : .bulk), writer: try makeStagingWriter()
+        )
     }
 
     /// Imports a local CSV file, reading it in 4 MiB chunks straight into the parser's buffer.
@@ -274,7 +361,7 @@ package final class DatasetStore: Sendable {
             )
         }
         defer { POSIX.close(fd) }
-        var job = try beginImport(schema: schema, mode: mode, limits: limits)
+        var job = try beginImport(schema: schema, mode: mode, limits: limits, origin: .bulk)
         while try job.read(from: fd, path: path) {}
         return try job.finish()
     }
@@ -290,4 +377,14 @@ package struct SegmentInfo: Sendable, Equatable {
     package var generation: Int
     /// Seconds since 1970.
     package var createdAt: Int64
+    /// Bulk (import jobs) or streamed (`PUT`) rows. Compactions that merged both count as bulk.
+    package var origin: DataOrigin = .bulk
+}
+
+/// Where a segment's rows came from, as `CreateDatasetExportJob`'s `ingestionMode` names it.
+package enum DataOrigin: String, Sendable, Hashable, CaseIterable {
+    /// Dataset import jobs.
+    case bulk = "BULK"
+    /// Streamed records: PutEvents, PutUsers, PutItems.
+    case put = "PUT"
 }

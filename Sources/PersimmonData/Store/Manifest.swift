@@ -27,6 +27,10 @@ struct Manifest: Codable, Sendable, Equatable {
         var mode: String
         /// The manifest generation that added it.
         var generation: Int
+        /// Where the rows came from: `BULK` (import jobs) or `PUT` (streamed PutEvents, PutUsers,
+        /// PutItems batches). Absent in manifests written before origins were recorded and for a
+        /// compaction that merged both; such segments count as bulk data.
+        var origin: String? = nil
     }
 
     var formatVersion: Int
