@@ -277,7 +277,7 @@ extension TrainedModel {
             payload = .popularity(PopularityModel(scores: try decoder.f32("scores", count: n)))
         case .trendingNow:
             payload = .trending(PopularityModel(scores: try decoder.f32("scores", count: n)))
-        case .sims:
+        case .sims, .similarItems:
             var model = SIMSModel(
                 neighbours: try decoder.neighbours(),
                 popularity: try decoder.f32("popularity", count: n),

@@ -89,6 +89,30 @@ extension Recipe {
                     "recency_half_life", .continuous, default: "5", bounds: 0...10_000, search: 1...50, log: true,
                     servingTime: true),
             ]
+        case .similarItems:
+            [
+                // Persimmon's similar-items: co-occurrence (as SIMS) blended with metadata similarity
+                HyperparameterSpec(
+                    "metadata_weight", .continuous, default: "0.2", bounds: 0...1, search: 0...1),
+                HyperparameterSpec(
+                    "cold_item_interactions", .continuous, default: "5", bounds: 0...100_000, search: 0...50),
+                HyperparameterSpec(
+                    "popularity_discount_factor", .continuous, default: "0.5", bounds: 0...1, search: 0...1),
+                HyperparameterSpec(
+                    "min_cointeraction_count", .integer, default: "2", bounds: 0...10, search: 0...10),
+                HyperparameterSpec(
+                    "co_occurrence_window", .integer, default: "20", bounds: 0...100_000, search: 0...50),
+                HyperparameterSpec(
+                    "co_occurrence_direction", .categorical(["both", "forward"]), default: "forward",
+                    search: 0...1),
+                HyperparameterSpec("neighbour_count", .integer, default: "100", bounds: 1...2000),
+                HyperparameterSpec(
+                    "history_length", .integer, default: "20", bounds: 1...1000, search: 1...50, log: true,
+                    servingTime: true),
+                HyperparameterSpec(
+                    "recency_half_life", .continuous, default: "5", bounds: 0...10_000, search: 1...50, log: true,
+                    servingTime: true),
+            ]
         case .userPersonalization, .personalizedRanking:
             [
                 HyperparameterSpec(

@@ -22,6 +22,8 @@ package struct InteractionData: Sendable {
     package var eventValues: [Float]
     /// Empty, or one entry per item: the Items dataset's CREATION_TIMESTAMP, `Int64.min` when unknown.
     package var itemCreationTimestamps: [Int64]
+    /// The Items dataset's metadata by item index (`aws-similar-items`); nil when there is none.
+    package var itemMetadata: ItemMetadata?
 
     package var count: Int { users.count }
 
@@ -97,6 +99,7 @@ package struct InteractionData: Sendable {
                     result.itemCreationTimestamps[Int(new)] = itemCreationTimestamps[old]
                 }
             }
+            result.itemMetadata = itemMetadata?.permuted(remap)
         }
         return result
     }

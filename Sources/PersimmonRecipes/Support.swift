@@ -67,6 +67,7 @@ package enum Recipe: String, Sendable, CaseIterable, Codable {
     case popularityCount = "aws-popularity-count"
     case trendingNow = "aws-trending-now"
     case sims = "aws-sims"
+    case similarItems = "aws-similar-items"
     case userPersonalization = "aws-user-personalization"
     case personalizedRanking = "aws-personalized-ranking"
 
@@ -85,7 +86,7 @@ package enum Recipe: String, Sendable, CaseIterable, Codable {
     package var recipeType: String {
         switch self {
         case .popularityCount, .trendingNow: "POPULAR_ITEMS"
-        case .sims: "RELATED_ITEMS"
+        case .sims, .similarItems: "RELATED_ITEMS"
         case .userPersonalization: "USER_PERSONALIZATION"
         case .personalizedRanking: "PERSONALIZED_RANKING"
         }

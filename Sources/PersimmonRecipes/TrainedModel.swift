@@ -117,7 +117,7 @@ package struct TrainedModel: Sendable {
         if request.excludeHistory {
             for item in request.history.items { blocked.insert(item) }
         }
-        if recipe == .sims, let item = request.item { blocked.insert(item) }
+        if recipe == .sims || recipe == .similarItems, let item = request.item, item >= 0 { blocked.insert(item) }
         var heap = TopKHeap(capacity: max(0, min(request.count, itemCount)))
         scores.withUnsafeBufferPointer { scores in
             for item in 0..<itemCount {

@@ -38,6 +38,13 @@ package enum Trainer {
             payload = .sims(
                 try trainSIMS(data: data, weighting: weighting, reader: &reader, threads: threads, cancel: cancel)
             )
+        case .similarItems:
+            payload = .sims(
+                try trainSimilarItems(
+                    data: data, weighting: weighting, reader: &reader, threads: threads, cancel: cancel,
+                    progress: progress
+                )
+            )
         case .userPersonalization, .personalizedRanking:
             payload = .factors(
                 try trainFactors(
@@ -153,6 +160,54 @@ package enum Trainer {
             historyLength: 0,
             recencyHalfLife: 0
         )
+        try model.readServing(&reader)
+        return model
+    }
+
+    // MARK: similar-items
+
+    /// SIMS-style co-occurrence blended with metadata similarity (`NeighbourIndex.blend`).
+    private static func trainSimilarItems(
+        data: InteractionData,
+        weighting: EventWeighting,
+        reader: inout HyperparameterReader,
+        threads: Int,
+        cancel: CancellationFlag,
+        progress: (String) -> Void
+    ) throws(RecipeError) -> SIMSModel {
+        let neighbourCount = try reader.int("neighbour_count")
+        let configuration = CoOccurrence.Configuration(
+            popularityDiscount: try reader.double("popularity_discount_factor"),
+            minimumCount: try reader.int("min_cointeraction_count"),
+            window: try reader.int("co_occurrence_window"),
+            forwardOnly: try reader.string("co_occurrence_direction") == "forward",
+            neighbourCount: neighbourCount
+        )
+        let metadataWeight = try reader.double("metadata_weight")
+        let coldItemInteractions = try reader.double("cold_item_interactions")
+        let sequences = data.userSequences(weighting: weighting)
+        let popularity = sequences.itemCounts().map { Float($0) }
+        progress("co-occurrence neighbours")
+        let coOccurrence = try CoOccurrence(configuration: configuration).neighbours(
+            sequences: sequences,
+            threads: threads,
+            cancel: cancel
+        )
+        var neighbours = coOccurrence
+        if let metadata = data.itemMetadata, !metadata.fields.isEmpty {
+            progress("metadata neighbours")
+            let similarity = MetadataSimilarity(metadata: metadata, itemCount: data.itemCount)
+            let byMetadata = try similarity.neighbours(count: neighbourCount, threads: threads, cancel: cancel)
+            neighbours = NeighbourIndex.blend(
+                coOccurrence: coOccurrence,
+                metadata: byMetadata,
+                interactions: popularity,
+                metadataWeight: metadataWeight,
+                coldItemInteractions: coldItemInteractions,
+                count: neighbourCount
+            )
+        }
+        var model = SIMSModel(neighbours: neighbours, popularity: popularity, historyLength: 0, recencyHalfLife: 0)
         try model.readServing(&reader)
         return model
     }

@@ -156,8 +156,16 @@ package struct TrainingJobHandler: JobHandler {
             try stores.store(account: account, datasetARN: datasetARN, kind: .interactions).interactions()
         }
         let config = version.solutionConfig
+        var raw = try Self.trainingData(snapshot, eventType: version.eventType)
+        if recipe == .similarItems, let itemsARN = try await itemsDataset(of: groupARN, account: account) {
+            // similar-items: every item of the Items dataset joins the catalogue, with its metadata
+            let items = try await pool.run {
+                try stores.store(account: account, datasetARN: itemsARN, kind: .items).entities()
+            }
+            raw = Self.withItems(raw, items)
+        }
         // Byte-ordered IDs, as the evaluation protocol (numpy.unique) indexes them, so metrics match eval_protocol.py.
-        let data = try Self.trainingData(snapshot, eventType: version.eventType).canonicalized()
+        let data = raw.canonicalized()
         try Self.checkMinimums(data)
         var hyperparameters = config?.algorithmHyperParameters ?? [:]
         for (key, value) in config?.featureTransformationParameters ?? [:] { hyperparameters[key] = value }
@@ -209,6 +217,59 @@ package struct TrainingJobHandler: JobHandler {
             .invalidInput,
             "The dataset group \(groupARN) has no Interactions dataset. Create one and import interactions before training."
         )
+    }
+
+    /// The dataset group's Items dataset, if it has one.
+    private func itemsDataset(of groupARN: String, account: AccountID) async throws -> String? {
+        let datasets = try await resources.store.list(
+            account: account, ResourceQuery(kind: .dataset, parentARN: groupARN, limit: 10)
+        )
+        for record in datasets {
+            let dataset = try ResourceManager.decode(Dataset.self, from: record)
+            if dataset.datasetType?.uppercased() == "ITEMS" { return record.arn }
+        }
+        return nil
+    }
+
+    /// `data` with the Items dataset joined in: items that have no interactions are appended to the catalogue, and
+    /// every metadata field except the ID and CREATION_TIMESTAMP becomes `itemMetadata` (categorical strings split on
+    /// `|`, textual fields as text, numbers as numbers, other strings and booleans as one category).
+    static func withItems(_ data: InteractionData, _ items: EntitySnapshot) -> InteractionData {
+        var result = data
+        var known = Set(data.itemIDs)
+        for id in items.ids where known.insert(id).inserted { result.itemIDs.append(id) }
+        result.itemCount = result.itemIDs.count
+        if !result.itemCreationTimestamps.isEmpty {
+            result.itemCreationTimestamps += [Int64](
+                repeating: .min, count: result.itemCount - result.itemCreationTimestamps.count
+            )
+        }
+        let rows = items.rows(for: result.itemIDs)
+        var fields: [ItemMetadata.Field] = []
+        for column in items.columns {
+            let field = column.field
+            guard field.name != items.idField, field.name.uppercased() != "CREATION_TIMESTAMP" else { continue }
+            func text(_ row: Int32) -> String? { row >= 0 ? column.string(at: Int(row)) : nil }
+            if field.type.isNumeric {
+                fields.append(.init(name: field.name, values: .numerical(rows.map { text($0).flatMap(Double.init) })))
+            } else if field.textual {
+                fields.append(.init(name: field.name, values: .textual(rows.map(text))))
+            } else {
+                fields.append(
+                    .init(
+                        name: field.name,
+                        values: .categorical(
+                            rows.map { row in
+                                guard let value = text(row) else { return [] }
+                                return field.categorical ? value.split(separator: "|").map(String.init) : [value]
+                            }
+                        )
+                    )
+                )
+            }
+        }
+        result.itemMetadata = fields.isEmpty ? nil : ItemMetadata(fields: fields)
+        return result
     }
 
     /// The interactions to train on, keeping only `eventType` when the solution names one.

@@ -8,7 +8,7 @@ import Testing
     private func hyperparameters(_ recipe: Recipe) -> [String: String] {
         switch recipe {
         case .userPersonalization, .personalizedRanking: smallFactors
-        case .sims: ["min_cointeraction_count": "1"]
+        case .sims, .similarItems: ["min_cointeraction_count": "1"]
         default: [:]
         }
     }
@@ -22,7 +22,7 @@ import Testing
         let excluded: [Int32] = [4, 5, 7]
         let request = RecommendationRequest(
             history: history,
-            item: recipe == .sims ? 1 : nil,
+            item: recipe.recipeType == "RELATED_ITEMS" ? 1 : nil,
             count: 10,
             excluded: excluded,
             excludeHistory: true,

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import assert_output_shape, expect_modelled, unique, wait_for_status
+from conftest import assert_output_shape, avro, expect_modelled, unique, wait_for_status
 from test_imports import (  # noqa: F401  (fixtures)
     data_server,
     dtenant,
@@ -59,7 +59,14 @@ def make_solution(pz, group: str, recipe: str, **kwargs) -> str:
 
 @pytest.mark.parametrize(
     "recipe",
-    ["aws-popularity-count", "aws-trending-now", "aws-sims", "aws-user-personalization", "aws-personalized-ranking"],
+    [
+        "aws-popularity-count",
+        "aws-trending-now",
+        "aws-sims",
+        "aws-similar-items",
+        "aws-user-personalization",
+        "aws-personalized-ranking",
+    ],
 )
 def test_each_recipe_trains_and_reports_metrics(dtenant, import_root, recipe):
     pz = dtenant.personalize
@@ -132,3 +139,51 @@ def test_update_mode_needs_an_active_version(dtenant):
     expect_modelled(
         pz, lambda: pz.create_solution_version(solutionArn=solution, trainingMode="UPDATE"), "InvalidInputException"
     )
+
+
+SIMILAR_ITEMS_SCHEMA = avro(
+    "Items",
+    [
+        {"name": "ITEM_ID", "type": "string"},
+        {"name": "GENRES", "type": ["null", "string"], "categorical": True},
+        {"name": "DESCRIPTION", "type": ["null", "string"], "textual": True},
+        {"name": "PRICE", "type": ["null", "float"]},
+    ],
+)
+
+
+def test_similar_items_gives_cold_items_metadata_neighbours(dtenant, import_root):
+    """Items i0-i149 have interactions; i150-i159 exist only in the Items dataset. Items are in two genre groups
+    (even / odd index) with group-specific words in their descriptions: a cold item's related items must come from
+    its own group."""
+    pz = dtenant.personalize
+    dataset, group = make_interactions_dataset(dtenant)
+    path = import_root / f"{unique('sim-int')}.csv"
+    path.write_text(interactions_csv(3000, users=80, items=150))
+    assert run_import(pz, dataset, f"file://{path}")["status"] == "ACTIVE"
+    _, schema = dtenant.create_schema(SIMILAR_ITEMS_SCHEMA)
+    items = dtenant.create_dataset(group, schema, "Items")
+    lines = ["ITEM_ID,GENRES,DESCRIPTION,PRICE"]
+    for n in range(160):
+        if n % 2 == 0:
+            lines.append(f"i{n},Comedy|Romance,a light wedding comedy in paris number {n},{10 + n % 7}")
+        else:
+            lines.append(f"i{n},Horror,zombies attack the village at night {n},{50 + n % 7}")
+    items_path = import_root / f"{unique('sim-items')}.csv"
+    items_path.write_text("\n".join(lines) + "\n")
+    assert run_import(pz, items, f"file://{items_path}")["status"] == "ACTIVE"
+
+    solution = make_solution(pz, group, "arn:aws:personalize:::recipe/aws-similar-items")
+    arn = pz.create_solution_version(solutionArn=solution)["solutionVersionArn"]
+    version = wait_version(pz, arn)
+    assert version["status"] == "ACTIVE", version.get("failureReason")
+    metrics = pz.get_solution_metrics(solutionVersionArn=arn)["metrics"]
+    assert METRICS <= set(metrics), metrics
+
+    campaign = pz.create_campaign(name=unique("camp"), solutionVersionArn=arn, minProvisionedTPS=1)["campaignArn"]
+    wait_for_status(lambda: pz.describe_campaign(campaignArn=campaign)["campaign"])
+    runtime = dtenant.client("personalize-runtime")
+    for cold, parity in (("i150", 0), ("i151", 1)):
+        related = [i["itemId"] for i in runtime.get_recommendations(campaignArn=campaign, itemId=cold, numResults=10)["itemList"]]
+        assert len(related) == 10 and cold not in related
+        assert all(int(item[1:]) % 2 == parity for item in related), (cold, related)
