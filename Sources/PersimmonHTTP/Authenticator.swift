@@ -16,6 +16,9 @@ package struct AuthenticatedCaller: Sendable {
     package var accessKeyID: String
     /// The region of the credential scope.
     package var region: String
+    /// The account's IAM generation, read with the access key: pass it to ``Authorizer/authorize`` so that the
+    /// decision needs no store read of its own.
+    package var iamGeneration: Int64? = nil
 }
 
 /// Verifies a request's SigV4 signature and returns who signed it.
@@ -57,7 +60,8 @@ package struct Authenticator: Sendable {
             expectedService: service, now: now
         )
         return AuthenticatedCaller(
-            principal: credential.principal, accessKeyID: authorization.accessKeyID, region: authorization.region)
+            principal: credential.principal, accessKeyID: authorization.accessKeyID, region: authorization.region,
+            iamGeneration: credential.iamGeneration)
     }
 
     /// The service named in a request's credential scope (`Credential=AKID/date/region/<service>/aws4_request`, in

@@ -353,7 +353,7 @@ package struct FrontDoor: HTTPResponder {
         }
         let resourceTags = security.resourceTags
         let outcome = try await security.authorizer.authorize(
-            principal, checks: checks, environment: environment,
+            principal, iamGeneration: caller.iamGeneration, checks: checks, environment: environment,
             resourceTags: { arn in try await resourceTags(account, arn) }
         )
         audit?.action = outcome.action

@@ -27,13 +27,14 @@ package enum PersimmonServer {
     /// The request-serving graph over a storage: shared by `serve` and the HTTP tests.
     ///
     /// `audit` must be run (``AuditRecorderService``) for events to be written in the background; without it they
-    /// are written whenever the trail is read.
+    /// are written whenever the trail is read. `compute` runs CPU-heavy IAM work (password hashes): `serve` passes the
+    /// compute pool; tests may run it inline.
     package static func makeComponents(
         storage: any PersimmonStorage, box: SecretBox, clock: any WallClock,
         operatorCredentials: DataDirectory.OperatorCredentials, region: String,
         locations: any DataLocations = NoDataLocations(), trustedProxies: TrustedProxies = TrustedProxies(),
         engine: any RecommendationEngine = NoRecommendationEngine(), sink: any EventSink = NoEventSink(),
-        logger: Logger = Logger(label: "persimmon")
+        compute: any ComputeExecutor = InlineComputeExecutor(), logger: Logger = Logger(label: "persimmon")
     ) -> (frontDoor: FrontDoor, resources: ResourceManager, accounts: AccountService, audit: AuditRecorder) {
         let accounts = AccountService(
             store: storage, box: box, clock: clock, operatorAccessKeyID: operatorCredentials.AccessKeyId,
@@ -43,7 +44,7 @@ package enum PersimmonServer {
         let resources = ResourceManager(store: storage, jobs: storage, tokens: tokens)
         let (apis, security) = makeIAM(
             storage: storage, box: box, clock: clock, accounts: accounts, tokens: tokens, region: region,
-            trustedProxies: trustedProxies, logger: logger)
+            trustedProxies: trustedProxies, compute: compute, logger: logger)
         let frontDoor = FrontDoor(
             apis: FrontDoor.APIs(
                 controlPlane: ControlPlaneService(resources: resources, locations: locations),
@@ -62,7 +63,8 @@ package enum PersimmonServer {
     /// IAM, STS, Organizations, CloudTrail and the admin API, with the authorizer and the audit recorder.
     static func makeIAM(
         storage: any PersimmonStorage, box: SecretBox, clock: any WallClock, accounts: AccountService,
-        tokens: PageTokenCodec, region: String, trustedProxies: TrustedProxies, logger: Logger
+        tokens: PageTokenCodec, region: String, trustedProxies: TrustedProxies, compute: any ComputeExecutor,
+        logger: Logger
     ) -> (
         apis: (admin: AdminAPI, iam: IAMAPI, sts: STSAPI, organizations: OrganizationsAPI, cloudTrail: CloudTrailAPI),
         security: FrontDoor.Security
@@ -72,7 +74,7 @@ package enum PersimmonServer {
         let directory = AccountDirectory(store: storage, clock: clock)
         let cloudTrail = CloudTrailAPI(store: storage, recorder: audit, tokens: tokens)
         let iam = IAMAPI(
-            service: IAMService(store: storage, credentials: storage, cache: cache, box: box),
+            service: IAMService(store: storage, credentials: storage, cache: cache, box: box, compute: compute),
             simulator: PolicySimulator(cache: cache),
             lastUse: { account, keyID in
                 await audit.flush()
@@ -148,7 +150,8 @@ package enum PersimmonServer {
             operatorCredentials: operatorCredentials, region: configuration.region, locations: dataSources,
             trustedProxies: TrustedProxies(parsing: configuration.trustedProxies.joined(separator: ","))
                 ?? TrustedProxies(),
-            engine: engine, sink: EventRecorder(stores: datasetStores, pool: pool, live: engine), logger: logger
+            engine: engine, sink: EventRecorder(stores: datasetStores, pool: pool, live: engine), compute: pool,
+            logger: logger
         )
         let lifecycle = LifecycleJobHandler(resources: parts.resources, clock: clock) { deleted in
             // A deleted dataset's bulk data goes with it, so a new dataset of the same ARN starts empty.
@@ -203,3 +206,6 @@ package enum PersimmonServer {
         try await storage.close()
     }
 }
+
+/// Password hashing (IAM login profiles) runs on the compute pool.
+extension ComputePool: ComputeExecutor {}

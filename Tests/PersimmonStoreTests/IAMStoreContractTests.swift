@@ -45,6 +45,43 @@ struct IAMStoreContractTests {
         }
     }
 
+    @Test(
+        "looks up an access key with its account's status and IAM generation in one read",
+        arguments: Backend.available)
+    func accessKeyLookup(backend: Backend) async throws {
+        try await backend.withStorage { store in
+            let account = randomAccount()
+            #expect(try await store.accessKeyLookup(id: "AKIANOSUCHKEY0000000") == nil)
+            try await store.insertAccount(
+                AccountRecord(id: account, name: "lookup", email: nil, status: .active, createdAt: baseTime))
+            let rootKey = key(account, user: nil, id: "AKIAL\(account.rawValue.suffix(10))ROOT1")
+            try await store.insertAccessKey(rootKey)
+            // No IAM write yet: generation 0.
+            #expect(
+                try await store.accessKeyLookup(id: rootKey.accessKeyID)
+                    == AccessKeyLookup(key: rootKey, accountStatus: .active, iamGeneration: 0))
+
+            let alice = iamUser(account, "alice")
+            let aliceKey = key(account, user: "alice", id: "AKIAL\(account.rawValue.suffix(10))ALIC1")
+            #expect(
+                try await store.commitIAM(
+                    account: account, expectedGeneration: 0, [.putUser(alice), .insertAccessKey(aliceKey)]) == 1)
+            let found = try #require(try await store.accessKeyLookup(id: aliceKey.accessKeyID))
+            #expect(found.key == aliceKey)
+            #expect(found.iamGeneration == 1)
+            // Every IAM commit moves the generation the lookup reports, for every key of the account.
+            _ = try await store.commitIAM(account: account, expectedGeneration: 1, [.putUser(iamUser(account, "bob"))])
+            #expect(try await store.accessKeyLookup(id: rootKey.accessKeyID)?.iamGeneration == 2)
+            #expect(try await store.accessKeyLookup(id: aliceKey.accessKeyID)?.iamGeneration == 2)
+
+            // A closed account's keys report it, so authentication refuses them.
+            var closed = try #require(try await store.account(account))
+            closed.status = .suspended
+            try await store.updateAccount(closed)
+            #expect(try await store.accessKeyLookup(id: rootKey.accessKeyID)?.accountStatus == .suspended)
+        }
+    }
+
     @Test("of concurrent commits from one generation exactly one wins", arguments: Backend.available)
     func concurrentCommits(backend: Backend) async throws {
         try await backend.withStorage { store in

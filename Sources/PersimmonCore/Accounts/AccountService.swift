@@ -21,15 +21,19 @@ package struct IssuedCredentials: Sendable, Codable, Equatable {
 package struct ResolvedCredential: Sendable {
     package var principal: Principal
     package var secretAccessKey: String
-    package init(principal: Principal, secretAccessKey: String) {
+    /// The account's IAM generation, read with the key (nil for the operator): authorization reuses cached policies
+    /// of at least this generation instead of reading it again.
+    package var iamGeneration: Int64?
+    package init(principal: Principal, secretAccessKey: String, iamGeneration: Int64? = nil) {
         self.principal = principal
         self.secretAccessKey = secretAccessKey
+        self.iamGeneration = iamGeneration
     }
 }
 
 /// Tenant accounts and their root keys: what the operator manages.
 package struct AccountService: Sendable {
-    private let store: any CredentialStore
+    private let store: any CredentialStore & IAMStore
     private let box: SecretBox
     private let ids: IdentifierGenerator
     private let clock: any WallClock
@@ -37,7 +41,7 @@ package struct AccountService: Sendable {
     private let operatorKey: (accessKeyID: String, secret: String)
 
     package init(
-        store: any CredentialStore, box: SecretBox, clock: any WallClock, operatorAccessKeyID: String,
+        store: any CredentialStore & IAMStore, box: SecretBox, clock: any WallClock, operatorAccessKeyID: String,
         operatorSecret: String, ids: IdentifierGenerator = IdentifierGenerator()
     ) {
         self.store = store
@@ -96,13 +100,15 @@ package struct AccountService: Sendable {
 
     /// Finds who owns an access key and the secret to verify its signature with.
     /// Returns nil for unknown, inactive keys and keys of closed accounts: the caller answers as for an unknown key.
+    /// One store read: the key, its account's status and the account's IAM generation come from one statement.
     package func resolve(accessKeyID: String) async throws -> ResolvedCredential? {
         if accessKeyID == operatorKey.accessKeyID {
             return ResolvedCredential(principal: .operator, secretAccessKey: operatorKey.secret)
         }
-        guard let key = try await store.accessKey(id: accessKeyID), key.status == .active,
-            let account = try await store.account(key.account), account.status == .active
+        guard let lookup = try await store.accessKeyLookup(id: accessKeyID), lookup.key.status == .active,
+            lookup.accountStatus == .active
         else { return nil }
+        let key = lookup.key
         let secret = try box.open(key.sealedSecret, boundTo: key.accessKeyID)
         let principal: Principal
         if let userName = key.userName {
@@ -113,7 +119,7 @@ package struct AccountService: Sendable {
         } else {
             principal = .root(of: key.account)
         }
-        return ResolvedCredential(principal: principal, secretAccessKey: secret)
+        return ResolvedCredential(principal: principal, secretAccessKey: secret, iamGeneration: lookup.iamGeneration)
     }
 
     static func validateAccountName(_ name: String) throws {

@@ -6,12 +6,21 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Times the cached end-to-end authorization decision of the front door: the IAM generation check against the store,
-/// the cached compiled policy set, the request context (principal keys, tags, environment) and the evaluation.
+/// Times the per-request cost of authorization as the front door pays it, over one store.
 ///
 /// Scenario: an IAM user with 10 attached customer-managed policies of 10 statements each (the allowing statement
-/// last), deciding `personalize:DescribeDatasetGroup` on a dataset group. `persimmon bench-authorization` runs it
-/// from a release build.
+/// last), deciding `personalize:DescribeDatasetGroup` on a dataset group. Three measurements:
+///
+/// - **decision**: what authorization adds to a request — the IAM generation comes with the access key read by
+///   authentication, so this is the cached compiled policy set, the request context (principal keys, tags,
+///   environment) and the evaluation, with no store read;
+/// - **key lookup + decision**: authentication's one store read (the key, its account's status and the IAM
+///   generation in one statement, then opening the sealed secret) followed by the decision — everything a request
+///   pays before its handler except the SigV4 HMAC;
+/// - **decision reading the generation**: the decision when the generation is not known and is read from the store
+///   (what every request paid before the generation came with the key).
+///
+/// `persimmon bench-authorization` runs it from a release build.
 package enum AuthorizationBenchmark {
     package struct Result: Sendable, CustomStringConvertible {
         package var iterations: Int
@@ -21,57 +30,102 @@ package enum AuthorizationBenchmark {
 
         package var description: String {
             func micros(_ nanoseconds: Double) -> String { "\((nanoseconds / 10).rounded() / 100) µs" }
-            return "\(iterations) decisions: p50 \(micros(p50Nanoseconds)), p90 \(micros(p90Nanoseconds)), "
+            return "\(iterations) runs: p50 \(micros(p50Nanoseconds)), p90 \(micros(p90Nanoseconds)), "
                 + "p99 \(micros(p99Nanoseconds))"
         }
     }
 
-    /// Sets up the scenario in `storage` and measures `iterations` decisions one by one.
-    package static func run(storage: some PersimmonStorage, iterations: Int) async throws -> Result {
-        let account = AccountID("111122223333")
+    /// The three measurements of one store.
+    package struct Report: Sendable {
+        package var decision: Result
+        package var lookupAndDecision: Result
+        package var decisionReadingGeneration: Result
+    }
+
+    /// Sets up the scenario in `storage` and measures `iterations` runs of each path one by one.
+    /// - Parameter accountID: a 12-digit account ID not yet used in `storage`.
+    package static func run(storage: some PersimmonStorage, iterations: Int, accountID: String = "111122223333")
+        async throws -> Report
+    {
+        let account = AccountID(accountID)
         let box = try SecretBox(masterKey: Array(repeating: 7, count: 32))
         let cache = IAMSnapshotCache(store: storage)
         let service = IAMService(
-            store: storage, credentials: storage, cache: cache, box: box, hasher: PasswordHasher(iterations: 1))
+            store: storage, credentials: storage, cache: cache, box: box, compute: InlineComputeExecutor(),
+            hasher: PasswordHasher(iterations: 1))
+        let clock = SystemWallClock()
+        let accounts = AccountService(
+            store: storage, box: box, clock: clock, operatorAccessKeyID: "AKIAOPERATOR00000000",
+            operatorSecret: "operator-secret")
+        try await storage.insertAccount(
+            AccountRecord(
+                id: account, name: "bench", email: nil, status: .active, createdAt: clock.now().epochMilliseconds))
         let context = OperationContext(
             account: account, principal: .root(of: account), operation: "Benchmark", requestID: "bench",
             region: "us-east-1", logger: Logger(label: "bench"), now: Date()
         )
-        let user = try await service.createUser(
+        _ = try await service.createUser(
             name: "alice", path: "/", permissionsBoundary: nil, tags: [IAMTag(key: "team", value: "recs")],
             context: context)
         for index in 0..<10 {
             let policy = try await service.createPolicy(
-                name: "bench-\(index)", path: "/", document: document(policy: index), description: nil, tags: [],
-                context: context)
+                name: "bench-\(index)", path: "/", document: document(policy: index, account: accountID),
+                description: nil, tags: [], context: context)
             try await service.attachPolicy(to: .user, name: "alice", policyARN: policy.arn, context: context)
         }
+        let key = try await service.createAccessKey(userName: "alice", context: context)
         let authorizer = Authorizer(cache: cache)
-        let principal = Principal(
-            kind: .user, account: account, arn: user.arn, userName: "alice", userID: "AKIABENCHMARK0000000")
         let checks = [
             AuthorizationCheck(
                 action: "personalize:DescribeDatasetGroup",
-                resource: "arn:aws:personalize:us-east-1:111122223333:dataset-group/alice-movies",
-                resourceAccount: "111122223333",
-                taggedResource: "arn:aws:personalize:us-east-1:111122223333:dataset-group/alice-movies")
+                resource: "arn:aws:personalize:us-east-1:\(accountID):dataset-group/alice-movies",
+                resourceAccount: accountID,
+                taggedResource: "arn:aws:personalize:us-east-1:\(accountID):dataset-group/alice-movies")
         ]
         let environment = RequestEnvironment(
             sourceIP: "10.1.2.3", secureTransport: true, time: Date(), requestedRegion: "us-east-1",
             userAgent: "Boto3/1.40")
         let noTags: (String) async throws -> [(key: String, value: String)] = { _ in [] }
+        guard let resolved = try await accounts.resolve(accessKeyID: key.record.accessKeyID),
+            let generation = resolved.iamGeneration
+        else { preconditionFailure("the benchmark user's key must resolve") }
+        let principal = resolved.principal
         let first = try await authorizer.authorize(
-            principal, checks: checks, environment: environment, resourceTags: noTags)
+            principal, iamGeneration: generation, checks: checks, environment: environment, resourceTags: noTags)
         precondition(first.isAllowed, "benchmark scenario must be allowed: \(first)")
+
+        let decision = try await measure(iterations) {
+            try await authorizer.authorize(
+                principal, iamGeneration: generation, checks: checks, environment: environment, resourceTags: noTags
+            ).isAllowed
+        }
+        let lookupAndDecision = try await measure(iterations) {
+            guard let credential = try await accounts.resolve(accessKeyID: key.record.accessKeyID) else {
+                return false
+            }
+            return try await authorizer.authorize(
+                credential.principal, iamGeneration: credential.iamGeneration, checks: checks,
+                environment: environment, resourceTags: noTags
+            ).isAllowed
+        }
+        let readingGeneration = try await measure(iterations) {
+            try await authorizer.authorize(
+                principal, checks: checks, environment: environment, resourceTags: noTags
+            ).isAllowed
+        }
+        return Report(
+            decision: decision, lookupAndDecision: lookupAndDecision, decisionReadingGeneration: readingGeneration)
+    }
+
+    private static func measure(_ iterations: Int, _ body: () async throws -> Bool) async throws -> Result {
         var samples: [Double] = []
         samples.reserveCapacity(iterations)
         let clock = ContinuousClock()
         for _ in 0..<max(1, iterations) {
             let start = clock.now
-            let outcome = try await authorizer.authorize(
-                principal, checks: checks, environment: environment, resourceTags: noTags)
+            let allowed = try await body()
             let elapsed = clock.now - start
-            precondition(outcome.isAllowed)
+            precondition(allowed, "every benchmark decision must allow")
             samples.append(Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9)
         }
         samples.sort()
@@ -83,12 +137,12 @@ package enum AuthorizationBenchmark {
 
     /// Ten statements: nine that do not apply (other services, other regions, conditions, a conditional deny),
     /// and, in the last policy, the allowing one with a policy variable and three conditions.
-    static func document(policy: Int) -> String {
+    static func document(policy: Int, account: String) -> String {
         var statements: [String] = []
         for statement in 0..<10 {
             if policy == 9 && statement == 9 {
                 statements.append(
-                    #"{"Sid":"AllowOwn","Effect":"Allow","Action":["personalize:Describe*","personalize:List*"],"Resource":"arn:aws:personalize:*:111122223333:dataset-group/${aws:username}-*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"recs"},"IpAddress":{"aws:SourceIp":"10.0.0.0/8"},"Bool":{"aws:SecureTransport":"true"}}}"#
+                    #"{"Sid":"AllowOwn","Effect":"Allow","Action":["personalize:Describe*","personalize:List*"],"Resource":"arn:aws:personalize:*:\#(account):dataset-group/${aws:username}-*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"recs"},"IpAddress":{"aws:SourceIp":"10.0.0.0/8"},"Bool":{"aws:SecureTransport":"true"}}}"#
                 )
                 continue
             }
@@ -99,7 +153,7 @@ package enum AuthorizationBenchmark {
                 )
             case 1:
                 statements.append(
-                    #"{"Effect":"Allow","Action":"personalize:Create*","Resource":"arn:aws:personalize:us-west-2:111122223333:*","Condition":{"StringEquals":{"aws:RequestedRegion":"us-west-2"}}}"#
+                    #"{"Effect":"Allow","Action":"personalize:Create*","Resource":"arn:aws:personalize:us-west-2:\#(account):*","Condition":{"StringEquals":{"aws:RequestedRegion":"us-west-2"}}}"#
                 )
             case 2:
                 statements.append(
@@ -109,7 +163,7 @@ package enum AuthorizationBenchmark {
                 statements.append(#"{"Effect":"Allow","NotAction":["iam:*","sts:*","personalize:*"],"Resource":"*"}"#)
             default:
                 statements.append(
-                    #"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::111122223333:role/personalize-\#(statement)","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:personalize:*:111122223333:*"}}}"#
+                    #"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::\#(account):role/personalize-\#(statement)","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:personalize:*:\#(account):*"}}}"#
                 )
             }
         }

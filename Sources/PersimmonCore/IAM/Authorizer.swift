@@ -114,10 +114,13 @@ package struct Authorizer: Sendable {
 
     /// Authorizes every check of a request; the first denied check decides.
     ///
-    /// - Parameter resourceTags: the stored tags of an ARN; called only when a policy could read them.
+    /// - Parameters:
+    ///   - iamGeneration: the account's IAM generation read during authentication (``AuthenticatedCaller``); nil
+    ///     reads it from the store.
+    ///   - resourceTags: the stored tags of an ARN; called only when a policy could read them.
     package func authorize(
-        _ principal: Principal, checks: [AuthorizationCheck], environment: RequestEnvironment,
-        resourceTags: (String) async throws -> [(key: String, value: String)]
+        _ principal: Principal, iamGeneration: Int64? = nil, checks: [AuthorizationCheck],
+        environment: RequestEnvironment, resourceTags: (String) async throws -> [(key: String, value: String)]
     ) async throws -> AuthorizationOutcome {
         guard let account = principal.account, let primary = checks.first else {
             return AuthorizationOutcome(
@@ -134,7 +137,7 @@ package struct Authorizer: Sendable {
                 decidingStatement: "account-root", message: nil
             )
         }
-        let entry = try await cache.current(account: account)
+        let entry = try await cache.current(account: account, knownGeneration: iamGeneration)
         guard let userName = principal.userName,
             let user = entry.snapshot.users.first(where: { $0.name == userName })
         else {

@@ -9,7 +9,7 @@ extension IAMService {
             throw IAMError(.invalidInput, "UserName is required for the account root.")
         }
         try Self.checkPassword(password)
-        let hash = hashPassword(password)
+        let hash = try await hashPassword(password)
         return try await mutate(context) { snapshot in
             let user = try self.user(named: name, in: snapshot)
             guard !snapshot.loginProfiles.contains(where: { $0.userID == user.userID }) else {
@@ -41,7 +41,8 @@ extension IAMService {
         userName: String, password: String?, passwordResetRequired: Bool?, context: OperationContext
     ) async throws {
         if let password { try Self.checkPassword(password) }
-        let hash = password.map(hashPassword)
+        let hash: String?
+        if let password { hash = try await hashPassword(password) } else { hash = nil }
         try await mutate(context) { snapshot in
             let user = try self.user(named: userName, in: snapshot)
             guard var profile = snapshot.loginProfiles.first(where: { $0.userID == user.userID }) else {

@@ -19,15 +19,19 @@ package struct IAMService: Sendable {
     private let box: SecretBox
     private let ids: IdentifierGenerator
     private let hasher: PasswordHasher
+    /// Where password hashes are computed (the compute pool in the server): never on the request's task.
+    private let compute: any ComputeExecutor
 
     package init(
         store: any IAMStore, credentials: any CredentialStore, cache: IAMSnapshotCache, box: SecretBox,
-        hasher: PasswordHasher = PasswordHasher(), ids: IdentifierGenerator = IdentifierGenerator()
+        compute: any ComputeExecutor, hasher: PasswordHasher = PasswordHasher(),
+        ids: IdentifierGenerator = IdentifierGenerator()
     ) {
         self.store = store
         self.credentials = credentials
         self.cache = cache
         self.box = box
+        self.compute = compute
         self.hasher = hasher
         self.ids = ids
     }
@@ -118,7 +122,10 @@ package struct IAMService: Sendable {
 
     func seal(secret: String, keyID: String) throws -> [UInt8] { try box.seal(secret, boundTo: keyID) }
     func newAccessKey() -> (id: String, secret: String) { (ids.accessKeyID(), ids.secretAccessKey()) }
-    func hashPassword(_ password: String) -> String { hasher.hash(password) }
+    /// The stored form of a password, computed on ``compute`` (600,000 PBKDF2 rounds: tens of milliseconds).
+    func hashPassword(_ password: String) async throws -> String {
+        try await compute.run { [hasher] in hasher.hash(password) }
+    }
 }
 
 /// One page of an IAM listing: `Marker` + `IsTruncated`, as every IAM `List*` answers.

@@ -2,10 +2,10 @@ import Synchronization
 
 /// Each account's IAM snapshot, cached by generation, plus whatever was derived from it (compiled policy sets).
 ///
-/// ``current(account:)`` reads the account's generation from the store on every call (one indexed read) and reuses
-/// the cached snapshot only when it is still that generation, so a change made by any process — a new policy, a
-/// detached group, a deleted user — is seen by the very next request. Derived values live in the same entry and
-/// vanish with it.
+/// ``current(account:knownGeneration:)`` reuses the cached snapshot only when it is at least the account's generation
+/// as read after the request arrived — read with the access key during authentication, or from the store — so a
+/// change made by any process (a new policy, a detached group, a deleted user) is seen by the very next request.
+/// Derived values live in the same entry and vanish with it.
 package final class IAMSnapshotCache: Sendable {
     /// A cached snapshot and values derived from it, valid for exactly its generation.
     package final class Entry: Sendable {
@@ -34,9 +34,19 @@ package final class IAMSnapshotCache: Sendable {
     }
 
     /// The account's current snapshot (cached when still current).
-    package func current(account: AccountID) async throws -> Entry {
-        let generation = try await store.iamGeneration(account: account)
-        if let entry = entries.withLock({ $0[account] }), entry.snapshot.generation == generation {
+    ///
+    /// - Parameter knownGeneration: the account's generation as read by this request after it arrived (with its
+    ///   access key, ``IAMStore/accessKeyLookup(id:)``). When given, no store read is made for a cached entry of at
+    ///   least that generation: generations only grow, so such an entry already holds every change committed before
+    ///   the request, by any process. When nil, the generation is read from the store.
+    package func current(account: AccountID, knownGeneration: Int64? = nil) async throws -> Entry {
+        let generation: Int64
+        if let knownGeneration {
+            generation = knownGeneration
+        } else {
+            generation = try await store.iamGeneration(account: account)
+        }
+        if let entry = entries.withLock({ $0[account] }), entry.snapshot.generation >= generation {
             return entry
         }
         return try await reload(account: account)

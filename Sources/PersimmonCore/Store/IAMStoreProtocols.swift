@@ -9,6 +9,10 @@ package protocol IAMStore: Sendable {
     func iamSnapshot(account: AccountID) async throws -> IAMSnapshot
     /// The account's current IAM generation: one indexed read, made on every request to validate caches.
     func iamGeneration(account: AccountID) async throws -> Int64
+    /// What authenticating a request needs, read in one statement (one round trip, one consistent view): the
+    /// access key, its account's status and the account's IAM generation. Nil for an unknown key or a key whose
+    /// account row is gone.
+    func accessKeyLookup(id: String) async throws -> AccessKeyLookup?
     /// Applies `changes` in one transaction if the account's generation is still `expectedGeneration`, and moves
     /// the generation to `expectedGeneration + 1`.
     /// - Returns: the new generation, or nil (nothing written) when another commit came first.
@@ -21,4 +25,21 @@ package protocol AuditStore: Sendable {
     func appendAuditEvents(_ events: [AuditEvent]) async throws
     /// Events of one account matching `query`, newest first (time descending, then event ID ascending).
     func auditEvents(account: AccountID, _ query: AuditQuery) async throws -> [AuditEvent]
+}
+
+/// An access key with its account's status and IAM generation, as of one moment
+/// (see ``IAMStore/accessKeyLookup(id:)``).
+///
+/// Carrying the generation from authentication to authorization saves the per-request generation read: the cached
+/// compiled policies are reused when they are at least this generation, which was read after the request arrived.
+package struct AccessKeyLookup: Sendable, Equatable {
+    package var key: AccessKeyRecord
+    package var accountStatus: AccountRecord.Status
+    package var iamGeneration: Int64
+
+    package init(key: AccessKeyRecord, accountStatus: AccountRecord.Status, iamGeneration: Int64) {
+        self.key = key
+        self.accountStatus = accountStatus
+        self.iamGeneration = iamGeneration
+    }
 }

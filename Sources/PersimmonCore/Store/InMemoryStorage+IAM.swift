@@ -19,6 +19,14 @@ extension InMemoryStorage {
         self.state.withLock { $0.iam[account]?.generation ?? 0 }
     }
 
+    package func accessKeyLookup(id: String) async throws -> AccessKeyLookup? {
+        self.state.withLock { state in
+            guard let key = state.accessKeys[id], let account = state.accounts[key.account] else { return nil }
+            return AccessKeyLookup(
+                key: key, accountStatus: account.status, iamGeneration: state.iam[key.account]?.generation ?? 0)
+        }
+    }
+
     package func commitIAM(account: AccountID, expectedGeneration: Int64, _ changes: [IAMChange]) async throws
         -> Int64?
     {

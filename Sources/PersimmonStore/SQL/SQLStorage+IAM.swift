@@ -102,6 +102,26 @@ extension SQLStorage {
         }
     }
 
+    package func accessKeyLookup(id: String) async throws -> AccessKeyLookup? {
+        try await self.mappingErrors {
+            // One statement: SQLite and PostgreSQL both read it from one snapshot.
+            let rows = try await self.read(
+                """
+                SELECT k.access_key_id, k.account_id, k.user_name, k.principal_arn, k.sealed_secret, k.status, \
+                k.created_at, k.last_used_at, a.status AS account_status, COALESCE(g.generation, 0) AS iam_generation
+                FROM access_keys k JOIN accounts a ON a.id = k.account_id
+                LEFT JOIN iam_accounts g ON g.account_id = k.account_id
+                WHERE k.access_key_id = \(id)
+                """
+            )
+            return try rows.first.map {
+                AccessKeyLookup(
+                    key: try Self.accessKey(row: $0), accountStatus: try $0.enumeration("account_status"),
+                    iamGeneration: try $0.int64("iam_generation"))
+            }
+        }
+    }
+
     package func commitIAM(account: AccountID, expectedGeneration: Int64, _ changes: [IAMChange]) async throws
         -> Int64?
     {
