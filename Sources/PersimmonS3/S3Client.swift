@@ -132,6 +132,104 @@ package struct S3Client: Sendable {
         try Self.check(response, body: text)
     }
 
+    /// Parts of a multipart upload (S3's minimum is 5 MiB for every part but the last).
+    package static let partSize = 16 << 20
+
+    /// Uploads a local file as one object, streaming it: a single PUT when it fits in one part,
+    /// otherwise a multipart upload of ``partSize`` parts (only one part in memory at a time).
+    /// A failed multipart upload is aborted, so no partial object appears.
+    package func putObject(
+        bucket: String, key: String, fromFile path: String, contentType: String = "text/csv",
+        partSize: Int = S3Client.partSize
+    ) async throws {
+        let partSize = max(5 << 20, partSize)
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw S3Error(code: "LocalFileMissing", message: "cannot read \(path)", status: 0)
+        }
+        defer { try? handle.close() }
+        let first = [UInt8](try handle.read(upToCount: partSize) ?? Data())
+        if first.count < partSize {
+            try await putObject(bucket: bucket, key: key, body: first, contentType: contentType)
+            return
+        }
+        let uploadID = try await createMultipartUpload(bucket: bucket, key: key, contentType: contentType)
+        do {
+            var etags: [String] = []
+            var part = first
+            while !part.isEmpty {
+                etags.append(try await uploadPart(bucket: bucket, key: key, uploadID: uploadID, number: etags.count + 1, body: part))
+                part = [UInt8](try handle.read(upToCount: partSize) ?? Data())
+            }
+            try await completeMultipartUpload(bucket: bucket, key: key, uploadID: uploadID, etags: etags)
+        } catch {
+            try? await abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
+            throw error
+        }
+    }
+
+    /// Creates a bucket (tests and first-run setup; an existing bucket you own is not an error).
+    package func createBucket(_ bucket: String) async throws {
+        let response = try await send(method: .PUT, bucket: bucket, key: "", query: [], body: [])
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        if XMLScan.value("Code", in: text) == "BucketAlreadyOwnedByYou" { return }
+        try Self.check(response, body: text)
+    }
+
+    func createMultipartUpload(bucket: String, key: String, contentType: String) async throws -> String {
+        let response = try await send(
+            method: .POST, bucket: bucket, key: key, query: [("uploads", "")], body: [], contentType: contentType
+        )
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        try Self.check(response, body: text)
+        guard let uploadID = XMLScan.value("UploadId", in: text) else {
+            throw S3Error(code: "MalformedResponse", message: "CreateMultipartUpload returned no UploadId", status: 0)
+        }
+        return XMLScan.unescape(uploadID)
+    }
+
+    func uploadPart(bucket: String, key: String, uploadID: String, number: Int, body: [UInt8]) async throws -> String {
+        let response = try await send(
+            method: .PUT, bucket: bucket, key: key, query: [("partNumber", String(number)), ("uploadId", uploadID)],
+            body: body
+        )
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        try Self.check(response, body: text)
+        guard let etag = response.headers.first(name: "etag") else {
+            throw S3Error(code: "MalformedResponse", message: "UploadPart returned no ETag", status: 0)
+        }
+        return etag
+    }
+
+    func completeMultipartUpload(bucket: String, key: String, uploadID: String, etags: [String]) async throws {
+        var xml = "<CompleteMultipartUpload>"
+        for (index, etag) in etags.enumerated() {
+            let escaped = etag.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+            xml += "<Part><PartNumber>\(index + 1)</PartNumber><ETag>\(escaped)</ETag></Part>"
+        }
+        xml += "</CompleteMultipartUpload>"
+        let response = try await send(
+            method: .POST, bucket: bucket, key: key, query: [("uploadId", uploadID)], body: Array(xml.utf8),
+            contentType: "application/xml"
+        )
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        try Self.check(response, body: text)
+        // S3 may answer 200 with an error document when the completion fails late.
+        if text.contains("<Error>") {
+            throw S3Error(
+                code: XMLScan.value("Code", in: text) ?? "InternalError",
+                message: XMLScan.value("Message", in: text).map(XMLScan.unescape) ?? "multipart completion failed",
+                status: 200
+            )
+        }
+    }
+
+    func abortMultipartUpload(bucket: String, key: String, uploadID: String) async throws {
+        let response = try await send(
+            method: .DELETE, bucket: bucket, key: key, query: [("uploadId", uploadID)], body: []
+        )
+        _ = try await response.body.collect(upTo: 1 << 20)
+    }
+
     // MARK: Transport
 
     private func send(

@@ -162,13 +162,21 @@ package enum PersimmonServer {
             resources: parts.resources, stores: datasetStores, sources: dataSources, pool: pool, clock: clock,
             logger: logger
         )
+        let exporter = ExportJobHandler(
+            resources: parts.resources, stores: datasetStores, sources: dataSources, pool: pool, clock: clock,
+            logger: logger
+        )
+        let deleter = DataDeletionJobHandler(
+            resources: parts.resources, stores: datasetStores, sources: dataSources, pool: pool, clock: clock,
+            logger: logger
+        )
         let trainer = TrainingJobHandler(
             resources: parts.resources, stores: datasetStores, models: modelFiles,
             pool: pool, threads: configuration.computeThreads, clock: clock, logger: logger
         )
         let worker = JobWorker(
             queue: storage,
-            handlers: [lifecycle, importer, trainer],
+            handlers: [lifecycle, importer, exporter, deleter, trainer],
             configuration: .init(
                 workerID: "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"),
             clock: clock,

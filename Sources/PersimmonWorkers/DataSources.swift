@@ -123,6 +123,31 @@ package struct DataSources: DataLocations {
         }
     }
 
+    /// Where a job writes its output.
+    package enum Destination: Sendable, Equatable {
+        /// A local path under the import root (resolved, symlinks followed).
+        case file(path: String)
+        case s3(S3Location)
+    }
+
+    /// Resolves a writable location (an export's output), refusing what `checkWritable` refuses.
+    package func destination(_ location: String) throws -> Destination {
+        switch try parse(location, forWriting: true) {
+        case .local(let path): .file(path: path)
+        case .s3(let s3Location): .s3(s3Location)
+        }
+    }
+
+    /// Uploads a local file to an S3 destination, streaming it (multipart for large files).
+    package func upload(file path: String, to location: S3Location) async throws {
+        guard let s3 else { throw Self.noS3(location.description) }
+        do {
+            try await s3.putObject(bucket: location.bucket, key: location.key, fromFile: path)
+        } catch let error as S3Error {
+            throw ServiceError(.invalidInput, "Could not write \(location): \(error.message)")
+        }
+    }
+
     // MARK: Parsing
 
     private enum Parsed {

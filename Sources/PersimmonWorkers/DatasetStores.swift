@@ -12,8 +12,18 @@ package final class DatasetStores: Sendable {
     private let root: String
     private let open = Mutex<[String: DatasetStore]>([:])
 
+    /// Also clears `<root>/.scratch`, where an export interrupted by a crash may have left its staging file.
     package init(root: String) {
         self.root = root
+        try? FileManager.default.removeItem(atPath: root + "/.scratch")
+    }
+
+    /// A fresh path for a temporary file (an export staged before its upload), under
+    /// `<datasets>/.scratch/`. The caller removes it. Blocking.
+    package func scratchFile(suffix: String) throws -> String {
+        let directory = root + "/.scratch"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory + "/" + UUID().uuidString + suffix
     }
 
     /// The directory of a dataset, from its ARN (`...:dataset/<group>/<TYPE>`).

@@ -62,7 +62,7 @@ package struct ImportJobHandler: JobHandler {
                 ]
             )
             try await resources.setStatus(record, to: LifecycleStatus.active, now: clock.now())
-            try await touchDataset(importJob.datasetArn, account: job.account)
+            try await touchDataset(importJob.datasetArn, account: job.account, resources: resources, now: clock.now())
         } catch let error as DatasetError where error.code.isInputError {
             try await resources.setStatus(
                 record, to: LifecycleStatus.createFailed, failureReason: error.failureReason, now: clock.now()
@@ -85,27 +85,9 @@ package struct ImportJobHandler: JobHandler {
         guard let datasetARN = job.datasetArn, let location = job.dataSource?.dataLocation else {
             throw ServiceError(.invalidInput, "The import job has no dataset or data location.")
         }
-        guard let datasetRecord = try await resources.store.get(account: account, arn: datasetARN) else {
-            throw ServiceError(.invalidInput, "The dataset \(datasetARN) no longer exists.")
-        }
-        let dataset = try ResourceManager.decode(Dataset.self, from: datasetRecord)
-        guard let schemaARN = dataset.schemaArn,
-            let schemaRecord = try await resources.store.get(account: account, arn: schemaARN)
-        else { throw ServiceError(.invalidInput, "The dataset's schema no longer exists.") }
-        let schemaText = try ResourceManager.decode(PersimmonAPIModel.DatasetSchema.self, from: schemaRecord).schema ?? ""
-        let schema: PersimmonCatalog.DatasetSchema
-        let kind: DatasetKind
-        do {
-            schema = try SchemaValidator.parse(schemaText, domain: nil)
-            guard let parsedKind = DatasetKind(datasetType: dataset.datasetType ?? "") else {
-                throw SchemaError("unknown dataset type \(dataset.datasetType ?? "")")
-            }
-            kind = parsedKind
-        } catch {
-            throw ServiceError(
-                .invalidInput, "The dataset's schema cannot be used: \((error as? SchemaError)?.message ?? "\(error)")"
-            )
-        }
+        let target = try await DatasetTarget.load(datasetARN, account: account, resources: resources)
+        let schema = target.schema
+        let kind = target.kind
         let mode = PersimmonData.ImportMode(rawValue: job.importMode ?? "FULL") ?? PersimmonData.ImportMode.full
         let objects = try await sources.objects(at: location)
         guard !objects.isEmpty else {
@@ -113,7 +95,9 @@ package struct ImportJobHandler: JobHandler {
         }
         let stores = stores
         let datasetStore = try await pool.run { try stores.store(account: account, datasetARN: datasetARN, kind: kind) }
-        let session = try await pool.run { ImportSession(try datasetStore.beginImport(schema: schema, mode: mode)) }
+        let session = try await pool.run {
+            ImportSession(try datasetStore.beginImport(schema: schema, mode: mode, origin: .bulk))
+        }
         var firstHeader: [UInt8]?
         for (index, object) in objects.enumerated() {
             var header = HeaderSkipper(expected: index == 0 ? nil : firstHeader, name: object.displayName)
@@ -132,14 +116,49 @@ package struct ImportJobHandler: JobHandler {
         }
         return try await pool.run { try session.finish() }
     }
+}
 
-    /// Records on the dataset that its data changed.
-    private func touchDataset(_ arn: String?, account: AccountID) async throws {
-        guard let arn, let record = try await resources.store.get(account: account, arn: arn) else { return }
-        var dataset = try ResourceManager.decode(Dataset.self, from: record)
-        dataset.lastUpdatedDateTime = clock.now()
-        _ = try? await resources.replaceDocument(record, with: dataset, now: clock.now())
+/// A dataset with its parsed schema and type, as the data jobs need it.
+struct DatasetTarget {
+    var record: ResourceRecord
+    var dataset: Dataset
+    var schema: PersimmonCatalog.DatasetSchema
+    var kind: DatasetKind
+
+    /// Loads a dataset and its schema; a dataset or schema that is gone or unusable is `InvalidInput` (the job
+    /// fails with that reason rather than being retried).
+    static func load(_ datasetARN: String, account: AccountID, resources: ResourceManager) async throws
+        -> DatasetTarget
+    {
+        guard let datasetRecord = try await resources.store.get(account: account, arn: datasetARN) else {
+            throw ServiceError(.invalidInput, "The dataset \(datasetARN) no longer exists.")
+        }
+        let dataset = try ResourceManager.decode(Dataset.self, from: datasetRecord)
+        guard let schemaARN = dataset.schemaArn,
+            let schemaRecord = try await resources.store.get(account: account, arn: schemaARN)
+        else { throw ServiceError(.invalidInput, "The dataset's schema no longer exists.") }
+        let schemaText =
+            try ResourceManager.decode(PersimmonAPIModel.DatasetSchema.self, from: schemaRecord).schema ?? ""
+        do {
+            let schema = try SchemaValidator.parse(schemaText, domain: nil)
+            guard let kind = DatasetKind(datasetType: dataset.datasetType ?? "") else {
+                throw SchemaError("unknown dataset type \(dataset.datasetType ?? "")")
+            }
+            return DatasetTarget(record: datasetRecord, dataset: dataset, schema: schema, kind: kind)
+        } catch {
+            throw ServiceError(
+                .invalidInput, "The dataset's schema cannot be used: \((error as? SchemaError)?.message ?? "\(error)")"
+            )
+        }
     }
+}
+
+/// Records on a dataset that its data changed (import, deletion).
+func touchDataset(_ arn: String?, account: AccountID, resources: ResourceManager, now: Date) async throws {
+    guard let arn, let record = try await resources.store.get(account: account, arn: arn) else { return }
+    var dataset = try ResourceManager.decode(Dataset.self, from: record)
+    dataset.lastUpdatedDateTime = now
+    _ = try? await resources.replaceDocument(record, with: dataset, now: now)
 }
 
 /// One import in progress, handed between the async reader and the compute pool.

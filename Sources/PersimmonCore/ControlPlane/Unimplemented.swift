@@ -13,14 +13,6 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("CreateBatchSegmentJob")
     }
 
-    package func createDataDeletionJob(_ input: CreateDataDeletionJobRequest, context: OperationContext) async throws -> CreateDataDeletionJobResponse {
-        throw ServiceError.unsupported("CreateDataDeletionJob")
-    }
-
-    package func createDatasetExportJob(_ input: CreateDatasetExportJobRequest, context: OperationContext) async throws -> CreateDatasetExportJobResponse {
-        throw ServiceError.unsupported("CreateDatasetExportJob")
-    }
-
     package func createMetricAttribution(_ input: CreateMetricAttributionRequest, context: OperationContext) async throws -> CreateMetricAttributionResponse {
         throw ServiceError.unsupported("CreateMetricAttribution")
     }
@@ -45,14 +37,6 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("DescribeBatchSegmentJob")
     }
 
-    package func describeDataDeletionJob(_ input: DescribeDataDeletionJobRequest, context: OperationContext) async throws -> DescribeDataDeletionJobResponse {
-        throw ServiceError.unsupported("DescribeDataDeletionJob")
-    }
-
-    package func describeDatasetExportJob(_ input: DescribeDatasetExportJobRequest, context: OperationContext) async throws -> DescribeDatasetExportJobResponse {
-        throw ServiceError.unsupported("DescribeDatasetExportJob")
-    }
-
     package func describeMetricAttribution(_ input: DescribeMetricAttributionRequest, context: OperationContext) async throws -> DescribeMetricAttributionResponse {
         throw ServiceError.unsupported("DescribeMetricAttribution")
     }
@@ -67,14 +51,6 @@ extension ControlPlaneService {
 
     package func listBatchSegmentJobs(_ input: ListBatchSegmentJobsRequest, context: OperationContext) async throws -> ListBatchSegmentJobsResponse {
         throw ServiceError.unsupported("ListBatchSegmentJobs")
-    }
-
-    package func listDataDeletionJobs(_ input: ListDataDeletionJobsRequest, context: OperationContext) async throws -> ListDataDeletionJobsResponse {
-        throw ServiceError.unsupported("ListDataDeletionJobs")
-    }
-
-    package func listDatasetExportJobs(_ input: ListDatasetExportJobsRequest, context: OperationContext) async throws -> ListDatasetExportJobsResponse {
-        throw ServiceError.unsupported("ListDatasetExportJobs")
     }
 
     package func listMetricAttributionMetrics(_ input: ListMetricAttributionMetricsRequest, context: OperationContext) async throws -> ListMetricAttributionMetricsResponse {
