@@ -174,9 +174,12 @@ package enum PersimmonServer {
             resources: parts.resources, stores: datasetStores, models: modelFiles,
             pool: pool, threads: configuration.computeThreads, clock: clock, logger: logger
         )
+        let batchInference = BatchInferenceJobHandler(
+            resources: parts.resources, sources: dataSources, engine: engine, pool: pool, clock: clock, logger: logger
+        )
         let worker = JobWorker(
             queue: storage,
-            handlers: [lifecycle, importer, exporter, deleter, trainer],
+            handlers: [lifecycle, importer, exporter, deleter, trainer, batchInference],
             configuration: .init(
                 workerID: "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"),
             clock: clock,

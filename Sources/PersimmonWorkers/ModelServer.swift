@@ -138,7 +138,11 @@ package final class ModelServer: RecommendationEngine {
     }
 
     package func recommend(_ query: RecommendationQuery, account: AccountID) async throws -> [Recommendation] {
-        let loaded = try await load(query, account: account)
+        try recommend(query, loaded: try await load(query, account: account), account: account)
+    }
+
+    /// Answers a query with a model already loaded (batch inference calls this on the compute pool).
+    func recommend(_ query: RecommendationQuery, loaded: Loaded, account: AccountID) throws -> [Recommendation] {
         let history = history(of: query.userID, in: loaded, query: query, account: account)
         let item = query.itemID.map { loaded.itemIndex[$0] ?? -1 }
         let request = RecommendationRequest(
@@ -160,7 +164,13 @@ package final class ModelServer: RecommendationEngine {
     package func rank(_ items: [String], for query: RecommendationQuery, account: AccountID) async throws
         -> [Recommendation]
     {
-        let loaded = try await load(query, account: account)
+        try rank(items, for: query, loaded: try await load(query, account: account), account: account)
+    }
+
+    /// Ranks items with a model already loaded (batch inference calls this on the compute pool).
+    func rank(_ items: [String], for query: RecommendationQuery, loaded: Loaded, account: AccountID) throws
+        -> [Recommendation]
+    {
         let history = history(of: query.userID, in: loaded, query: query, account: account)
         // Unknown items get distinct negative indices so each keeps its place among the unscored.
         var unknown: [Int32: String] = [:]
@@ -187,7 +197,7 @@ package final class ModelServer: RecommendationEngine {
     }
 
     /// The loaded model for a query's solution version, loading it once.
-    private func load(_ query: RecommendationQuery, account: AccountID) async throws -> Loaded {
+    func load(_ query: RecommendationQuery, account: AccountID) async throws -> Loaded {
         let key = "\(account.rawValue)|\(query.solutionVersionARN)"
         let task = loads.withLock { loads -> Task<Loaded, any Error> in
             if let existing = loads[key] { return existing }

@@ -65,14 +65,19 @@ extension ControlPlaneService {
 extension ResourceManager {
     /// The dataset group's schemas as the filter language sees them.
     package func filterSchemas(of groupARN: String, context: OperationContext) async throws -> FilterSchemas {
+        try await filterSchemas(of: groupARN, account: context.account)
+    }
+
+    /// The dataset group's schemas as the filter language sees them, outside a request (batch jobs).
+    package func filterSchemas(of groupARN: String, account: AccountID) async throws -> FilterSchemas {
         var schemas = FilterSchemas()
         let datasets = try await store.list(
-            account: context.account, ResourceQuery(kind: .dataset, parentARN: groupARN, limit: 10)
+            account: account, ResourceQuery(kind: .dataset, parentARN: groupARN, limit: 10)
         )
         for record in datasets {
             let dataset = try ResourceManager.decode(Dataset.self, from: record)
             guard let schemaARN = dataset.schemaArn,
-                let schemaRecord = try await store.get(account: context.account, arn: schemaARN),
+                let schemaRecord = try await store.get(account: account, arn: schemaARN),
                 let text = try ResourceManager.decode(PersimmonAPIModel.DatasetSchema.self, from: schemaRecord).schema,
                 let parsed = try? SchemaValidator.parse(text, domain: nil)
             else { continue }

@@ -5,10 +5,6 @@ import PersimmonAPIModel
 // what remains here (ops/api_coverage.py).
 
 extension ControlPlaneService {
-    package func createBatchInferenceJob(_ input: CreateBatchInferenceJobRequest, context: OperationContext) async throws -> CreateBatchInferenceJobResponse {
-        throw ServiceError.unsupported("CreateBatchInferenceJob")
-    }
-
     package func createBatchSegmentJob(_ input: CreateBatchSegmentJobRequest, context: OperationContext) async throws -> CreateBatchSegmentJobResponse {
         throw ServiceError.unsupported("CreateBatchSegmentJob")
     }
@@ -29,10 +25,6 @@ extension ControlPlaneService {
         throw ServiceError.unsupported("DeleteRecommender")
     }
 
-    package func describeBatchInferenceJob(_ input: DescribeBatchInferenceJobRequest, context: OperationContext) async throws -> DescribeBatchInferenceJobResponse {
-        throw ServiceError.unsupported("DescribeBatchInferenceJob")
-    }
-
     package func describeBatchSegmentJob(_ input: DescribeBatchSegmentJobRequest, context: OperationContext) async throws -> DescribeBatchSegmentJobResponse {
         throw ServiceError.unsupported("DescribeBatchSegmentJob")
     }
@@ -43,10 +35,6 @@ extension ControlPlaneService {
 
     package func describeRecommender(_ input: DescribeRecommenderRequest, context: OperationContext) async throws -> DescribeRecommenderResponse {
         throw ServiceError.unsupported("DescribeRecommender")
-    }
-
-    package func listBatchInferenceJobs(_ input: ListBatchInferenceJobsRequest, context: OperationContext) async throws -> ListBatchInferenceJobsResponse {
-        throw ServiceError.unsupported("ListBatchInferenceJobs")
     }
 
     package func listBatchSegmentJobs(_ input: ListBatchSegmentJobsRequest, context: OperationContext) async throws -> ListBatchSegmentJobsResponse {
