@@ -16,8 +16,12 @@ package enum AdminOperation: String, Sendable, CaseIterable {
     case createRootAccessKey = "CreateRootAccessKey"
     /// Reads any account's audit trail, in CloudTrail `LookupEvents` form (`AccountId` plus its members).
     case lookupAuditEvents = "LookupAuditEvents"
+    /// What a dataset holds: rows, distinct users and items, time range, event types (`DatasetStatsReport`).
+    case describeDatasetStats = "DescribeDatasetStats"
 
-    package var isReadOnly: Bool { self == .listAccounts || self == .lookupAuditEvents }
+    package var isReadOnly: Bool {
+        self == .listAccounts || self == .lookupAuditEvents || self == .describeDatasetStats
+    }
 }
 
 /// Wire shapes of the admin API. Member names follow AWS Organizations' PascalCase style.
@@ -63,6 +67,10 @@ package enum AdminShapes {
         package var AccountId: String
     }
 
+    package struct DescribeDatasetStatsRequest: Codable, Sendable {
+        package var DatasetArn: String
+    }
+
     package struct CloseAccountResponse: Codable, Sendable {
         package var Account: Account
     }
@@ -77,12 +85,17 @@ package struct AdminAPI: Sendable {
     private let directory: AccountDirectory
     private let audit: CloudTrailAPI
     private let clock: any WallClock
+    private let datasetStats: (any DatasetStatsSource)?
 
-    package init(accounts: AccountService, directory: AccountDirectory, audit: CloudTrailAPI, clock: any WallClock) {
+    package init(
+        accounts: AccountService, directory: AccountDirectory, audit: CloudTrailAPI, clock: any WallClock,
+        datasetStats: (any DatasetStatsSource)? = nil
+    ) {
         self.accounts = accounts
         self.directory = directory
         self.audit = audit
         self.clock = clock
+        self.datasetStats = datasetStats
     }
 
     package func dispatch(_ operation: AdminOperation, body: Data) async throws -> Data {
@@ -127,6 +140,12 @@ package struct AdminAPI: Sendable {
                 throw ServiceError(.invalidInput, "AccountId must be 12 digits.")
             }
             return try await audit.lookupEvents(body: body, account: AccountID(input.AccountId))
+        case .describeDatasetStats:
+            let input = try Self.decode(AdminShapes.DescribeDatasetStatsRequest.self, body)
+            guard let datasetStats else {
+                throw ServiceError(.invalidInput, "This server has no dataset store.")
+            }
+            return try AWSJSONCodec.encoder.encode(try await datasetStats.stats(datasetARN: input.DatasetArn))
         }
     }
 

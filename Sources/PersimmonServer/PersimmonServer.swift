@@ -34,7 +34,8 @@ package enum PersimmonServer {
         operatorCredentials: DataDirectory.OperatorCredentials, region: String,
         locations: any DataLocations = NoDataLocations(), trustedProxies: TrustedProxies = TrustedProxies(),
         engine: any RecommendationEngine = NoRecommendationEngine(), sink: any EventSink = NoEventSink(),
-        compute: any ComputeExecutor = InlineComputeExecutor(), logger: Logger = Logger(label: "persimmon")
+        compute: any ComputeExecutor = InlineComputeExecutor(), logger: Logger = Logger(label: "persimmon"),
+        datasetStats: (any DatasetStatsSource)? = nil
     ) -> (frontDoor: FrontDoor, resources: ResourceManager, accounts: AccountService, audit: AuditRecorder) {
         let accounts = AccountService(
             store: storage, box: box, clock: clock, operatorAccessKeyID: operatorCredentials.AccessKeyId,
@@ -44,7 +45,7 @@ package enum PersimmonServer {
         let resources = ResourceManager(store: storage, jobs: storage, tokens: tokens)
         let (apis, security) = makeIAM(
             storage: storage, box: box, clock: clock, accounts: accounts, tokens: tokens, region: region,
-            trustedProxies: trustedProxies, compute: compute, logger: logger)
+            trustedProxies: trustedProxies, compute: compute, logger: logger, datasetStats: datasetStats)
         let frontDoor = FrontDoor(
             apis: FrontDoor.APIs(
                 controlPlane: ControlPlaneService(resources: resources, locations: locations),
@@ -64,7 +65,7 @@ package enum PersimmonServer {
     static func makeIAM(
         storage: any PersimmonStorage, box: SecretBox, clock: any WallClock, accounts: AccountService,
         tokens: PageTokenCodec, region: String, trustedProxies: TrustedProxies, compute: any ComputeExecutor,
-        logger: Logger
+        logger: Logger, datasetStats: (any DatasetStatsSource)? = nil
     ) -> (
         apis: (admin: AdminAPI, iam: IAMAPI, sts: STSAPI, organizations: OrganizationsAPI, cloudTrail: CloudTrailAPI),
         security: FrontDoor.Security
@@ -89,7 +90,10 @@ package enum PersimmonServer {
         )
         return (
             (
-                AdminAPI(accounts: accounts, directory: directory, audit: cloudTrail, clock: clock), iam,
+                AdminAPI(
+                    accounts: accounts, directory: directory, audit: cloudTrail, clock: clock,
+                    datasetStats: datasetStats
+                ), iam,
                 STSAPI(cache: cache), OrganizationsAPI(accounts: accounts, directory: directory), cloudTrail
             ),
             security
@@ -151,7 +155,7 @@ package enum PersimmonServer {
             trustedProxies: TrustedProxies(parsing: configuration.trustedProxies.joined(separator: ","))
                 ?? TrustedProxies(),
             engine: engine, sink: EventRecorder(stores: datasetStores, pool: pool, live: engine), compute: pool,
-            logger: logger
+            logger: logger, datasetStats: DatasetStatsService(resources: storage, stores: datasetStores, pool: pool)
         )
         let lifecycle = LifecycleJobHandler(resources: parts.resources, clock: clock) { deleted in
             // A deleted dataset's bulk data goes with it, so a new dataset of the same ARN starts empty.

@@ -66,3 +66,51 @@ package final class DatasetStores: Sendable {
         }
     }
 }
+
+/// Dataset statistics from the dataset stores, for the admin API's `DescribeDatasetStats`.
+package struct DatasetStatsService: DatasetStatsSource {
+    private let resources: any ResourceStore
+    private let stores: DatasetStores
+    private let pool: ComputePool
+
+    package init(resources: any ResourceStore, stores: DatasetStores, pool: ComputePool) {
+        self.resources = resources
+        self.stores = stores
+        self.pool = pool
+    }
+
+    package func stats(datasetARN: String) async throws -> DatasetStatsReport {
+        guard let arn = ResourceARN(parsing: datasetARN), AccountID.isWellFormed(arn.account),
+            arn.resource.hasPrefix("dataset/"),
+            let record = try await resources.get(account: AccountID(arn.account), arn: datasetARN),
+            record.kind == .dataset
+        else { throw ServiceError.notFound("dataset", datasetARN) }
+        guard let kind = DatasetKind(datasetType: String(datasetARN.split(separator: "/").last ?? "")) else {
+            throw ServiceError.notFound("dataset", datasetARN)
+        }
+        let account = AccountID(arn.account)
+        let stores = stores
+        let (stats, segments) = try await pool.run {
+            let store = try stores.store(account: account, datasetARN: datasetARN, kind: kind)
+            return (try store.stats(), store.segments)
+        }
+        return DatasetStatsReport(
+            DatasetArn: datasetARN,
+            DatasetType: String(datasetARN.split(separator: "/").last ?? ""),
+            Records: stats.records,
+            StoredRecords: stats.storedRecords,
+            BulkRecords: segments.filter { $0.origin == .bulk }.reduce(0) { $0 + $1.rows },
+            StreamedRecords: segments.filter { $0.origin == .put }.reduce(0) { $0 + $1.rows },
+            DistinctUsers: stats.distinctUsers,
+            DistinctItems: stats.distinctItems,
+            DistinctActions: stats.distinctActions,
+            UsersWithAtLeastTwoInteractions: stats.usersWithAtLeastTwoInteractions,
+            MinTimestamp: stats.minTimestamp,
+            MaxTimestamp: stats.maxTimestamp,
+            EventTypes: stats.eventTypes.map { .init(EventType: $0.eventType, Count: $0.count) },
+            Segments: stats.segments,
+            BytesOnDisk: stats.bytesOnDisk,
+            Generation: stats.generation
+        )
+    }
+}

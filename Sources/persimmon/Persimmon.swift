@@ -119,7 +119,10 @@ struct Migrate: AsyncParsableCommand {
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Operator commands, sent to a running server as signed admin API calls.",
-        subcommands: [CreateAccount.self, ListAccounts.self, CloseAccount.self, CreateRootKey.self, Audit.self]
+        subcommands: [
+            CreateAccount.self, ListAccounts.self, CloseAccount.self, CreateRootKey.self, Audit.self,
+            DatasetStatsCommand.self,
+        ]
     )
 }
 
@@ -208,6 +211,24 @@ struct CloseAccount: AsyncParsableCommand {
 
     func run() async throws {
         try await printResponse(options.client().call("CloseAccount", body: ["AccountId": accountId]))
+    }
+}
+
+struct DatasetStatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dataset-stats",
+        abstract: "Show what a dataset holds: records, distinct users and items, time range, event types.",
+        discussion: """
+            Prints the admin API's DescribeDatasetStats answer as JSON: Records (events, or distinct IDs after the \
+            upsert), StoredRecords, BulkRecords and StreamedRecords, DistinctUsers/Items/Actions, MinTimestamp and \
+            MaxTimestamp (epoch seconds), EventTypes with counts, Segments, BytesOnDisk and Generation.
+            """
+    )
+    @Argument(help: "The dataset's ARN.") var datasetArn: String
+    @OptionGroup var options: AdminOptions
+
+    func run() async throws {
+        try await printResponse(options.client().call("DescribeDatasetStats", body: ["DatasetArn": datasetArn]))
     }
 }
 

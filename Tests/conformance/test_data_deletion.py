@@ -56,7 +56,7 @@ def export_rows(pz, dataset: str, import_root, mode: str = "ALL") -> list[list[s
     return rows_of((out / name / "part-00000.csv").read_text())
 
 
-def test_deleted_users_are_gone_from_every_dataset_and_others_are_untouched(dtenant, import_root, s3):
+def test_deleted_users_are_gone_from_every_dataset_and_others_are_untouched(data_server, dtenant, import_root, s3):
     pz = dtenant.personalize
     interactions, group = make_interactions_dataset(dtenant)
     source = import_root / f"{unique('del-src')}.csv"
@@ -78,6 +78,8 @@ def test_deleted_users_are_gone_from_every_dataset_and_others_are_untouched(dten
     events.put_users(datasetArn=users, users=[{"userId": "u1", "properties": '{"age": 99}'}])
 
     before = export_rows(pz, interactions, import_root)
+    stats_before = data_server.admin_json("dataset-stats", interactions)
+    assert stats_before["DistinctUsers"] == 21 and stats_before["StreamedRecords"] == 3
     users_before = export_rows(pz, users, import_root)
     deleted = {"u1", "u2", "streamed-only"}
     assert {row[0] for row in before[1:]} >= deleted
@@ -96,6 +98,10 @@ def test_deleted_users_are_gone_from_every_dataset_and_others_are_untouched(dten
     users_after = export_rows(pz, users, import_root)
     assert users_after[1:] == [row for row in users_before[1:] if row[0] not in deleted]
     assert "u5" in {row[0] for row in after[1:]}
+    stats_after = data_server.admin_json("dataset-stats", interactions)
+    assert stats_after["DistinctUsers"] == 18
+    assert stats_after["Records"] == len(after) - 1
+    assert stats_after["StreamedRecords"] == 1  # u5's event; u1's and streamed-only's are gone
 
     listed = pz.list_data_deletion_jobs(datasetGroupArn=group)
     assert_output_shape(pz, "ListDataDeletionJobs", listed)

@@ -224,6 +224,8 @@ def test_update_dataset_replaces_schema(tenant, pz):
     _, old_schema = tenant.create_schema(INTERACTIONS_SCHEMA)
     _, new_schema = tenant.create_schema(INTERACTIONS_SCHEMA_WITH_EVENTS)
     arn = tenant.create_dataset(dsg, old_schema)
+    # A dataset that was never updated has no latestDatasetUpdate.
+    assert "latestDatasetUpdate" not in tenant.describe_dataset(arn)
 
     resp = pz.update_dataset(datasetArn=arn, schemaArn=new_schema)
     assert_output_shape(pz, "UpdateDataset", resp)

@@ -314,3 +314,40 @@ def test_put_items_and_users_upsert_records(dtenant):
     expect_modelled(
         events, lambda: events.put_items(datasetArn=users, items=[{"itemId": "i4"}]), "InvalidInputException"
     )
+
+
+def test_dataset_stats_report_what_the_dataset_holds(data_server, dtenant, import_root):
+    """`persimmon admin dataset-stats ARN`: records, distinct users and items, time range, event types."""
+    pz = dtenant.personalize
+    dataset, group = make_interactions_dataset(dtenant)
+    empty = data_server.admin_json("dataset-stats", dataset)
+    assert empty["Records"] == 0 and empty["Segments"] == 0 and empty["EventTypes"] == []
+    created = pz.describe_dataset(datasetArn=dataset)["dataset"]
+
+    rows = ["USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE"]
+    rows += [f"u{n % 40},i{n % 90},{1_700_000_000 + n},{'click' if n % 3 else 'purchase'}" for n in range(1200)]
+    path = import_root / f"{unique('stats')}.csv"
+    path.write_text("\n".join(rows) + "\n")
+    assert run_import(pz, dataset, f"file://{path}")["status"] == "ACTIVE"
+    stats = data_server.admin_json("dataset-stats", dataset)
+    assert stats["DatasetArn"] == dataset and stats["DatasetType"] == "INTERACTIONS"
+    assert stats["Records"] == stats["StoredRecords"] == stats["BulkRecords"] == 1200
+    assert stats["StreamedRecords"] == 0
+    assert stats["DistinctUsers"] == 40 and stats["DistinctItems"] == 90
+    assert stats["MinTimestamp"] == 1_700_000_000 and stats["MaxTimestamp"] == 1_700_001_199
+    assert stats["EventTypes"] == [{"EventType": "click", "Count": 800}, {"EventType": "purchase", "Count": 400}]
+    assert stats["UsersWithAtLeastTwoInteractions"] == 40
+    assert stats["Segments"] == 1 and stats["BytesOnDisk"] > 0
+
+    # The import moved the dataset's lastUpdatedDateTime; it is not a schema update (no latestDatasetUpdate).
+    described = pz.describe_dataset(datasetArn=dataset)["dataset"]
+    assert described["lastUpdatedDateTime"] > created["lastUpdatedDateTime"]
+    assert "latestDatasetUpdate" not in described
+
+    # Tenants cannot use the operator's admin API.
+    denied = data_server.admin(
+        "dataset-stats", dataset, access_key=dtenant.access_key, secret_key=dtenant.secret_key, check=False
+    )
+    assert denied.returncode != 0 and "AccessDenied" in denied.stderr + denied.stdout
+    missing = data_server.admin("dataset-stats", dataset.replace("INTERACTIONS", "USERS"), check=False)
+    assert missing.returncode != 0 and "ResourceNotFound" in missing.stderr + missing.stdout

@@ -103,3 +103,70 @@ extension DatasetKind {
     /// The last part of a dataset's ARN: `dataset/<group>/INTERACTIONS`.
     var arnSuffix: String { wireName }
 }
+
+/// What a dataset holds, for `persimmon admin dataset-stats` (the admin API's `DescribeDatasetStats`). Member
+/// names follow the admin API's PascalCase style.
+package struct DatasetStatsReport: Codable, Sendable, Equatable {
+    package struct EventTypeCount: Codable, Sendable, Equatable {
+        package var EventType: String
+        package var Count: Int
+
+        package init(EventType: String, Count: Int) {
+            self.EventType = EventType
+            self.Count = Count
+        }
+    }
+
+    package var DatasetArn: String
+    package var DatasetType: String
+    /// Records as training sees them: events for interactions, distinct IDs (after the upsert) otherwise.
+    package var Records: Int
+    /// Rows stored, before the upsert of users, items and actions.
+    package var StoredRecords: Int
+    /// Stored rows from import jobs and from streamed calls (PutEvents, PutUsers, PutItems).
+    package var BulkRecords: Int
+    package var StreamedRecords: Int
+    package var DistinctUsers: Int?
+    package var DistinctItems: Int?
+    package var DistinctActions: Int?
+    package var UsersWithAtLeastTwoInteractions: Int?
+    /// The smallest and largest `TIMESTAMP` (epoch seconds).
+    package var MinTimestamp: Int64?
+    package var MaxTimestamp: Int64?
+    /// Events per `EVENT_TYPE`, most frequent first.
+    package var EventTypes: [EventTypeCount]
+    package var Segments: Int
+    package var BytesOnDisk: Int
+    /// The store's manifest generation: +1 per committed import, streamed batch, deletion or compaction.
+    package var Generation: Int
+
+    package init(
+        DatasetArn: String, DatasetType: String, Records: Int, StoredRecords: Int, BulkRecords: Int,
+        StreamedRecords: Int, DistinctUsers: Int?, DistinctItems: Int?, DistinctActions: Int?,
+        UsersWithAtLeastTwoInteractions: Int?, MinTimestamp: Int64?, MaxTimestamp: Int64?,
+        EventTypes: [EventTypeCount], Segments: Int, BytesOnDisk: Int, Generation: Int
+    ) {
+        self.DatasetArn = DatasetArn
+        self.DatasetType = DatasetType
+        self.Records = Records
+        self.StoredRecords = StoredRecords
+        self.BulkRecords = BulkRecords
+        self.StreamedRecords = StreamedRecords
+        self.DistinctUsers = DistinctUsers
+        self.DistinctItems = DistinctItems
+        self.DistinctActions = DistinctActions
+        self.UsersWithAtLeastTwoInteractions = UsersWithAtLeastTwoInteractions
+        self.MinTimestamp = MinTimestamp
+        self.MaxTimestamp = MaxTimestamp
+        self.EventTypes = EventTypes
+        self.Segments = Segments
+        self.BytesOnDisk = BytesOnDisk
+        self.Generation = Generation
+    }
+}
+
+/// Computes a dataset's statistics from its stored data (the server wires the dataset store in).
+package protocol DatasetStatsSource: Sendable {
+    /// - Throws: `ResourceNotFoundException` when no such dataset exists.
+    func stats(datasetARN: String) async throws -> DatasetStatsReport
+}
