@@ -207,6 +207,18 @@ package enum PersimmonServer {
         services.append(pool)
         services.append(MigrationService(gate: gate, migrate: { try await storage.migrate() }))
         services.append(GatedService(gate: gate, service: worker))
+        services.append(
+            GatedService(
+                gate: gate,
+                service: AutoTrainingScheduler(
+                    scan: storage, resources: parts.resources, clock: clock, region: configuration.region,
+                    newData: AutoTrainingScheduler.interactionsChanged(
+                        resources: parts.resources, stores: datasetStores, pool: pool
+                    ),
+                    logger: logger
+                )
+            )
+        )
         // Before the app: it stops after the listener, writing every buffered audit event.
         services.append(GatedService(gate: gate, service: AuditRecorderService(recorder: parts.audit)))
         services.append(GatedService(gate: gate, service: app))

@@ -66,6 +66,22 @@ def test_update_solution_sets_auto_training(pz, group):
     assert solution["latestSolutionUpdate"]["status"] == "ACTIVE"
 
 
+def test_auto_training_is_on_by_default_and_can_be_turned_off(pz, group):
+    arn = pz.create_solution(name=unique("sol"), datasetGroupArn=group, recipeArn=SIMS)["solutionArn"]
+    solution = pz.describe_solution(solutionArn=arn)["solution"]
+    assert solution["performAutoTraining"] is True
+    assert solution["solutionConfig"]["autoTrainingConfig"]["schedulingExpression"] == "rate(7 days)"
+    off = pz.create_solution(name=unique("sol"), datasetGroupArn=group, recipeArn=SIMS, performAutoTraining=False)
+    solution = pz.describe_solution(solutionArn=off["solutionArn"])["solution"]
+    assert solution["performAutoTraining"] is False
+    assert "autoTrainingConfig" not in solution.get("solutionConfig", {})
+    wait_for_status(lambda: pz.describe_solution(solutionArn=arn)["solution"])
+    pz.update_solution(solutionArn=arn, performAutoTraining=False)
+    solution = pz.describe_solution(solutionArn=arn)["solution"]
+    assert solution["performAutoTraining"] is False
+    assert solution["latestSolutionUpdate"]["performAutoTraining"] is False
+
+
 @pytest.mark.parametrize("expression", ["rate(0 days)", "cron(0 1 * * ? *)", "rate(31 days)", "every day"])
 def test_bad_schedule_is_invalid_input(pz, group, expression):
     expect_modelled(

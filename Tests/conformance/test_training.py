@@ -79,6 +79,7 @@ def test_each_recipe_trains_and_reports_metrics(dtenant, import_root, recipe):
     version = wait_version(pz, arn)
     assert version["status"] == "ACTIVE", version.get("failureReason")
     assert version["trainingMode"] == "FULL"
+    assert version["trainingType"] == "MANUAL"
     assert version["trainingHours"] > 0
     metrics = pz.get_solution_metrics(solutionVersionArn=arn)
     assert_output_shape(pz, "GetSolutionMetrics", metrics)
@@ -87,6 +88,7 @@ def test_each_recipe_trains_and_reports_metrics(dtenant, import_root, recipe):
         assert 0.0 <= metrics["metrics"][name] <= 1.0, (name, metrics["metrics"][name])
     listed = pz.list_solution_versions(solutionArn=solution)["solutionVersions"]
     assert [v["solutionVersionArn"] for v in listed] == [arn]
+    assert listed[0]["trainingType"] == "MANUAL"
     latest = pz.describe_solution(solutionArn=solution)["solution"]["latestSolutionVersion"]
     assert latest["solutionVersionArn"] == arn and latest["status"] == "ACTIVE"
 

@@ -28,42 +28,9 @@ extension ControlPlaneService {
                 "The solution \(record.arn) is \(record.status ?? "unavailable"); it must be ACTIVE to train."
             )
         }
-        let solution = try ResourceManager.decode(Solution.self, from: record)
-        let busy = try await resources.store.list(
-            account: context.account,
-            ResourceQuery(
-                kind: .solutionVersion, parentARN: record.arn,
-                statuses: [LifecycleStatus.createPending, LifecycleStatus.createInProgress, "CREATE STOPPING"],
-                limit: 1
-            )
-        )
-        if let running = busy.first {
-            throw ServiceError(.resourceInUse, "The solution version \(running.arn) is still being created.")
-        }
-        let mode = input.trainingMode ?? "FULL"
-        if mode == "UPDATE" {
-            let active = try await resources.store.list(
-                account: context.account,
-                ResourceQuery(kind: .solutionVersion, parentARN: record.arn, statuses: [LifecycleStatus.active], limit: 1)
-            )
-            guard !active.isEmpty else {
-                throw ServiceError(
-                    .invalidInput, "trainingMode UPDATE needs an ACTIVE solution version of \(record.arn) to update."
-                )
-            }
-        }
-        let versionID = Self.versionID()
-        let arn = "\(record.arn)/\(versionID)"
-        let version = SolutionVersion(
-            name: input.name, solutionVersionArn: arn, solutionArn: record.arn, performHPO: solution.performHPO,
-            performAutoML: false, performIncrementalUpdate: solution.performIncrementalUpdate,
-            recipeArn: solution.recipeArn, eventType: solution.eventType, datasetGroupArn: solution.datasetGroupArn,
-            solutionConfig: solution.solutionConfig, trainingMode: mode, status: LifecycleStatus.createPending,
-            creationDateTime: context.now, lastUpdatedDateTime: context.now, trainingType: "MANUAL"
-        )
-        try await resources.create(
-            kind: .solutionVersion, name: versionID, arn: arn, parentARN: record.arn, document: version,
-            tags: input.tags, context: context, jobKind: TrainingJobKind.train
+        let arn = try await resources.startTraining(
+            solution: record, name: input.name, mode: input.trainingMode ?? "FULL", type: "MANUAL", tags: input.tags,
+            context: context
         )
         return CreateSolutionVersionResponse(solutionVersionArn: arn)
     }
@@ -122,5 +89,55 @@ extension ControlPlaneService {
         var rng = SystemRandomNumberGenerator()
         let hex = Array("0123456789abcdef")
         return String((0..<8).map { _ in hex[Int.random(in: 0..<16, using: &rng)] })
+    }
+}
+
+extension ResourceManager {
+    /// Creates a version of the ACTIVE solution `record` and queues its training job: the path of both
+    /// `CreateSolutionVersion` (`trainingType` MANUAL) and the automatic-training scheduler (AUTOMATIC).
+    ///
+    /// Refuses with `ResourceInUseException` while another version of the solution is being created, and with
+    /// `InvalidInputException` an UPDATE without an ACTIVE version to update. Returns the new version's ARN.
+    package func startTraining(
+        solution record: ResourceRecord, name: String?, mode: String, type: String, tags: [Tag]?,
+        context: OperationContext
+    ) async throws -> String {
+        let solution = try ResourceManager.decode(Solution.self, from: record)
+        let busy = try await store.list(
+            account: context.account,
+            ResourceQuery(
+                kind: .solutionVersion, parentARN: record.arn,
+                statuses: [LifecycleStatus.createPending, LifecycleStatus.createInProgress, "CREATE STOPPING"],
+                limit: 1
+            )
+        )
+        if let running = busy.first {
+            throw ServiceError(.resourceInUse, "The solution version \(running.arn) is still being created.")
+        }
+        if mode == "UPDATE" {
+            let active = try await store.list(
+                account: context.account,
+                ResourceQuery(kind: .solutionVersion, parentARN: record.arn, statuses: [LifecycleStatus.active], limit: 1)
+            )
+            guard !active.isEmpty else {
+                throw ServiceError(
+                    .invalidInput, "trainingMode UPDATE needs an ACTIVE solution version of \(record.arn) to update."
+                )
+            }
+        }
+        let versionID = ControlPlaneService.versionID()
+        let arn = "\(record.arn)/\(versionID)"
+        let version = SolutionVersion(
+            name: name, solutionVersionArn: arn, solutionArn: record.arn, performHPO: solution.performHPO,
+            performAutoML: false, performIncrementalUpdate: solution.performIncrementalUpdate,
+            recipeArn: solution.recipeArn, eventType: solution.eventType, datasetGroupArn: solution.datasetGroupArn,
+            solutionConfig: solution.solutionConfig, trainingMode: mode, status: LifecycleStatus.createPending,
+            creationDateTime: context.now, lastUpdatedDateTime: context.now, trainingType: type
+        )
+        try await create(
+            kind: .solutionVersion, name: versionID, arn: arn, parentARN: record.arn, document: version,
+            tags: tags, context: context, jobKind: TrainingJobKind.train
+        )
+        return arn
     }
 }

@@ -32,11 +32,20 @@ extension ControlPlaneService {
             _ = try TrainingSchedule(expression: expression)
         }
         let arn = ResourceARN.make(.solution, input.name, in: context)
+        // As on AWS, automatic training is on unless the caller turns it off (every 7 days by default; see
+        // AutoTrainingScheduler for when versions are created).
+        let autoTraining = input.performAutoTraining ?? true
+        var config = input.solutionConfig
+        if autoTraining, config?.autoTrainingConfig?.schedulingExpression == nil {
+            var filled = config ?? SolutionConfig()
+            filled.autoTrainingConfig = AutoTrainingConfig(schedulingExpression: "rate(7 days)")
+            config = filled
+        }
         let solution = Solution(
             name: input.name, solutionArn: arn, performHPO: input.performHPO ?? false, performAutoML: false,
-            performAutoTraining: input.performAutoTraining ?? false,
+            performAutoTraining: autoTraining,
             performIncrementalUpdate: input.performIncrementalUpdate, recipeArn: recipeARN,
-            datasetGroupArn: group.arn, eventType: input.eventType, solutionConfig: input.solutionConfig,
+            datasetGroupArn: group.arn, eventType: input.eventType, solutionConfig: config,
             status: LifecycleStatus.createPending, creationDateTime: context.now, lastUpdatedDateTime: context.now
         )
         try await resources.create(

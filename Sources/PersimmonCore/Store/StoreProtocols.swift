@@ -62,7 +62,7 @@ package protocol JobQueue: Sendable {
 }
 
 /// Everything persistent behind one database: the composition root builds one and hands out its facets.
-package protocol PersimmonStorage: ResourceStore, CredentialStore, JobQueue, IAMStore, AuditStore {
+package protocol PersimmonStorage: ResourceStore, ResourceScan, CredentialStore, JobQueue, IAMStore, AuditStore {
     /// Runs pending migrations. Idempotent.
     func migrate() async throws
     /// Releases connections.
