@@ -137,6 +137,8 @@ extension Recipe {
                     "alpha", .continuous, default: "10", bounds: 0...100_000, search: 2...40, log: true),
                 HyperparameterSpec("iterations", .integer, default: "15", bounds: 1...500),
                 HyperparameterSpec("cg_steps", .integer, default: "3", bounds: 1...64),
+                // trainingMode UPDATE: ALS iterations after the warm start from the previous version
+                HyperparameterSpec("update_iterations", .integer, default: "3", bounds: 1...500),
                 HyperparameterSpec(
                     "training_recency_half_life", .continuous, default: "0", bounds: 0...1_000_000),
                 // query-time fold-in and the sequence-aware item-to-item component

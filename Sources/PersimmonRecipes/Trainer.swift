@@ -21,6 +21,7 @@ package enum Trainer {
         seed: UInt64,
         threads: Int,
         cancel: CancellationFlag,
+        previous: TrainedModel? = nil,
         progress: (String) -> Void
     ) throws(RecipeError) -> TrainedModel {
         guard data.count > 0, data.itemCount > 0 else {
@@ -54,6 +55,7 @@ package enum Trainer {
                     seed: seed,
                     threads: threads,
                     cancel: cancel,
+                    previous: previous,
                     progress: progress
                 )
             )
@@ -232,15 +234,38 @@ package enum Trainer {
         seed: UInt64,
         threads: Int,
         cancel: CancellationFlag,
+        previous: TrainedModel?,
         progress: (String) -> Void
     ) throws(RecipeError) -> FactorModel {
-        let als = WeightedALS.Configuration(
+        var als = WeightedALS.Configuration(
             factors: try reader.int("hidden_dimension"),
             regularization: Float(try reader.double("regularization")),
             alpha: Float(try reader.double("alpha")),
             iterations: try reader.int("iterations"),
             cgSteps: try reader.int("cg_steps")
         )
+        let updateIterations = try reader.int("update_iterations")
+        // trainingMode UPDATE: start from the previous model's item factors (matched by item ID; new items start
+        // small and random) and run `update_iterations` instead of `iterations`.
+        var initialItems: Matrix?
+        if let previous, case .factors(let old) = previous.payload, old.factors == als.factors {
+            var rng = Xoshiro256(seed: seed ^ 0x5550_4441_5445)
+            var start = Matrix(rows: data.itemCount, columns: als.factors)
+            var reused = 0
+            for item in 0..<data.itemCount {
+                let row = item * als.factors
+                if item < data.itemIDs.count, let known = previous.itemIndex(of: data.itemIDs[item]) {
+                    let source = Int(known) * als.factors
+                    for d in 0..<als.factors { start.storage[row + d] = old.itemFactors.storage[source + d] }
+                    reused += 1
+                } else {
+                    for d in 0..<als.factors { start.storage[row + d] = rng.nextFloat() * 0.01 }
+                }
+            }
+            initialItems = start
+            als.iterations = updateIterations
+            progress("update: warm start from \(reused) of \(data.itemCount) items' factors")
+        }
         let userPercentiles = try percentileRange(
             &reader,
             "min_user_history_length_percentile",
@@ -281,6 +306,7 @@ package enum Trainer {
             seed: seed,
             threads: threads,
             cancel: cancel,
+            initialItems: initialItems,
             progress: progress
         )
         // sequence_weight = 0 at training time means the item-to-item component is off for this model: skip it

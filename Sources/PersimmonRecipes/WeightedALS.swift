@@ -15,12 +15,17 @@ struct WeightedALS {
     let configuration: Configuration
 
     /// Trains and returns (user factors, item factors).
+    ///
+    /// With `initialItems` (a warm start: trainingMode UPDATE) the item factors start from those rows instead of
+    /// random ones, and the users are first solved twice against them (the user factors are not kept between
+    /// versions, so they start cold), before the usual alternation.
     func train(
         userItems: CSRMatrix,
         itemUsers: CSRMatrix,
         seed: UInt64,
         threads: Int,
         cancel: CancellationFlag,
+        initialItems: Matrix? = nil,
         progress: (String) -> Void
     ) throws(RecipeError) -> (users: Matrix, items: Matrix) {
         let f = configuration.factors
@@ -29,7 +34,14 @@ struct WeightedALS {
         var users = Matrix(rows: userItems.rowCount, columns: f)
         for k in 0..<users.storage.count { users.storage[k] = rng.nextFloat() * 0.01 }
         var items = Matrix(rows: itemUsers.rowCount, columns: f)
-        for k in 0..<items.storage.count { items.storage[k] = rng.nextFloat() * 0.01 }
+        if let initialItems {
+            precondition(initialItems.rows == items.rows && initialItems.columns == f)
+            items = initialItems
+            try cancel.check()
+            solve(target: &users, fixed: items, cells: userItems, threads: threads, cancel: cancel)
+        } else {
+            for k in 0..<items.storage.count { items.storage[k] = rng.nextFloat() * 0.01 }
+        }
         for iteration in 1...max(1, configuration.iterations) {
             try cancel.check()
             solve(target: &users, fixed: items, cells: userItems, threads: threads, cancel: cancel)

@@ -171,7 +171,13 @@ package struct TrainingJobHandler: JobHandler {
         for (key, value) in config?.featureTransformationParameters ?? [:] { hyperparameters[key] = value }
         let weighting = Self.weighting(config)
         let threads = threads
-        let performHPO = version.performHPO == true
+        // trainingMode UPDATE: continue from the newest ACTIVE version (see `Self.previousVersion`)
+        let update = version.trainingMode == "UPDATE" ? try await previousVersion(of: version, account: account) : nil
+        if let update {
+            // the update keeps the previous model's resolved (possibly tuned) hyperparameters
+            for (key, value) in update.model.hyperparameters { hyperparameters[key] = value }
+        }
+        let performHPO = version.performHPO == true && update == nil
         let jobs = config?.hpoConfig?.hpoResourceConfig?.maxNumberOfTrainingJobs.flatMap(Int.init) ?? 8
         let artifact = try models.path(account: account, solutionVersionARN: version.solutionVersionArn ?? "")
         let progress: @Sendable (String) -> Void = { message in logger.debug("training progress: \(message)") }
@@ -188,13 +194,15 @@ package struct TrainingJobHandler: JobHandler {
                 tuned = result.tunedHPOParams
                 hyperparameters = result.hyperparameters
             }
-            let metrics = try Evaluator.evaluate(
-                recipe: recipe, data: data, hyperparameters: hyperparameters, weighting: weighting, seed: 42,
-                threads: threads, cancel: cancel, progress: progress
-            )
+            let metrics =
+                try update?.metrics
+                ?? Evaluator.evaluate(
+                    recipe: recipe, data: data, hyperparameters: hyperparameters, weighting: weighting, seed: 42,
+                    threads: threads, cancel: cancel, progress: progress
+                )
             let model = try Trainer.train(
                 recipe: recipe, data: data, hyperparameters: hyperparameters, weighting: weighting, seed: 42,
-                threads: threads, cancel: cancel, progress: progress
+                threads: threads, cancel: cancel, previous: update?.model, progress: progress
             )
             try FileManager.default.createDirectory(
                 atPath: (artifact as NSString).deletingLastPathComponent, withIntermediateDirectories: true
@@ -202,6 +210,32 @@ package struct TrainingJobHandler: JobHandler {
             try model.write(to: artifact)
             return TrainingOutcome(metrics: metrics, tuned: tuned)
         }
+    }
+
+    /// What a trainingMode UPDATE continues from: the solution's newest ACTIVE version's model and metrics.
+    struct PreviousVersion: Sendable {
+        var model: TrainedModel
+        var metrics: [String: Double]?
+    }
+
+    /// The newest ACTIVE version of the solution, loaded. User-personalization and personalized-ranking warm-start
+    /// from its item factors; the other recipes retrain from scratch with its hyperparameters. The offline metrics
+    /// are the previous version's: the warm start saw every user, so an honest held-out score would need a full
+    /// retraining on the split, which UPDATE exists to avoid.
+    private func previousVersion(of version: SolutionVersion, account: AccountID) async throws -> PreviousVersion {
+        guard let solution = version.solutionArn else {
+            throw ServiceError(.invalidInput, "The solution version has no solution.")
+        }
+        let active = try await resources.store.list(
+            account: account,
+            ResourceQuery(kind: .solutionVersion, parentARN: solution, statuses: [LifecycleStatus.active], limit: 1)
+        )
+        guard let record = active.first else {
+            throw ServiceError(.invalidInput, "trainingMode UPDATE needs an ACTIVE solution version of \(solution) to update.")
+        }
+        let path = try models.path(account: account, solutionVersionARN: record.arn)
+        let model = try await pool.run { try TrainedModel.load(from: path) }
+        return PreviousVersion(model: model, metrics: try ResourceManager.decode(StoredMetrics.self, from: record).metrics)
     }
 
     /// The ARN of the dataset group's Interactions dataset.

@@ -189,3 +189,19 @@ def test_similar_items_gives_cold_items_metadata_neighbours(dtenant, import_root
         related = [i["itemId"] for i in runtime.get_recommendations(campaignArn=campaign, itemId=cold, numResults=10)["itemList"]]
         assert len(related) == 10 and cold not in related
         assert all(int(item[1:]) % 2 == parity for item in related), (cold, related)
+
+
+def test_update_mode_trains_from_the_active_version(dtenant, import_root):
+    pz = dtenant.personalize
+    group = trained_group(dtenant, import_root)
+    solution = make_solution(pz, group, "arn:aws:personalize:::recipe/aws-user-personalization")
+    full = wait_version(pz, pz.create_solution_version(solutionArn=solution)["solutionVersionArn"])
+    assert full["status"] == "ACTIVE", full.get("failureReason")
+    arn = pz.create_solution_version(solutionArn=solution, trainingMode="UPDATE")["solutionVersionArn"]
+    update = wait_version(pz, arn)
+    assert update["status"] == "ACTIVE", update.get("failureReason")
+    assert update["trainingMode"] == "UPDATE" and update["trainingType"] == "MANUAL"
+    metrics = pz.get_solution_metrics(solutionVersionArn=arn)["metrics"]
+    assert metrics == pz.get_solution_metrics(solutionVersionArn=full["solutionVersionArn"])["metrics"]
+    listed = pz.list_solution_versions(solutionArn=solution)["solutionVersions"]
+    assert [v["trainingMode"] for v in listed] == ["UPDATE", "FULL"]
