@@ -95,6 +95,14 @@ package struct CloudTrailAPI: Sendable {
             case "ResourceName": query.resource = value
             case "EventSource": query.eventSource = value
             case "AccessKeyId": query.accessKeyID = value
+            case "ResourceType":
+                guard let type = AuditResourceType(cloudTrailName: value) else {
+                    throw IAMError(
+                        .invalidLookupAttributes,
+                        "ResourceType must name a resource type such as AWS::Personalize::DatasetGroup or AWS::IAM::User."
+                    )
+                }
+                query.resourceType = type
             case "ReadOnly":
                 guard value == "true" || value == "false" else {
                     throw IAMError(.invalidLookupAttributes, "ReadOnly must be true or false.")
@@ -103,7 +111,7 @@ package struct CloudTrailAPI: Sendable {
             default:
                 throw IAMError(
                     .invalidLookupAttributes,
-                    "The lookup attribute \(attribute.AttributeKey) is not supported; use EventId, EventName, ReadOnly, Username, ResourceName, EventSource or AccessKeyId."
+                    "The lookup attribute \(attribute.AttributeKey) is not supported; use EventId, EventName, ReadOnly, Username, ResourceType, ResourceName, EventSource or AccessKeyId."
                 )
             }
         }
@@ -160,17 +168,7 @@ package struct CloudTrailAPI: Sendable {
 
     /// `AWS::Personalize::DatasetGroup`-style type names from an ARN.
     static func resourceType(_ arn: String) -> String {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6 else { return "Unknown" }
-        let service: String
-        switch parts[2] {
-        case "personalize": service = "Personalize"
-        case "iam": service = "IAM"
-        default: service = parts[2].prefix(1).uppercased() + parts[2].dropFirst()
-        }
-        let type = parts[5].split(separator: "/").first.map(String.init) ?? String(parts[5])
-        let camel = type.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
-        return "AWS::\(service)::\(camel)"
+        AuditResourceType.name(ofARN: arn)
     }
 
     /// The CloudTrail record of an event, as a JSON string.

@@ -369,14 +369,14 @@ package struct IAMAPI: Sendable {
                 sourceARN: try p.required("PolicySourceArn"), extraPolicies: p.list("PolicyInputList") ?? [],
                 boundaryPolicies: p.list("PermissionsBoundaryPolicyInputList") ?? [],
                 actions: try Self.requiredList(p, "ActionNames"), resources: p.list("ResourceArns") ?? [],
-                context: try Self.contextEntries(p), account: context.account)
+                context: try Self.contextEntries(p), options: Self.simulationOptions(p), account: context.account)
             try Self.write(simulation: results, parameters: p, to: &result)
         case .simulateCustomPolicy:
             let results = try simulator.simulateCustomPolicy(
                 policies: try Self.requiredList(p, "PolicyInputList"),
                 boundaryPolicies: p.list("PermissionsBoundaryPolicyInputList") ?? [],
                 actions: try Self.requiredList(p, "ActionNames"), resources: p.list("ResourceArns") ?? [],
-                context: try Self.contextEntries(p), account: context.account)
+                context: try Self.contextEntries(p), options: Self.simulationOptions(p), account: context.account)
             try Self.write(simulation: results, parameters: p, to: &result)
         }
         if hasResult {
@@ -399,6 +399,12 @@ package struct IAMAPI: Sendable {
             )
         }
         return list
+    }
+
+    static func simulationOptions(_ p: QueryParameters) -> SimulationOptions {
+        SimulationOptions(
+            resourcePolicy: p.string("ResourcePolicy"), resourceOwner: p.string("ResourceOwner"),
+            callerARN: p.string("CallerArn"), resourceHandlingOption: p.string("ResourceHandlingOption"))
     }
 
     static func contextEntries(_ p: QueryParameters) throws(IAMError) -> [SimulationContextEntry] {
@@ -504,10 +510,7 @@ package struct IAMAPI: Sendable {
         let page = try IAMPage.of(
             Array(results.enumerated()), key: { String(format6($0.offset)) }, marker: p.string("Marker"),
             maxItems: try p.int("MaxItems"))
-        xml.list("EvaluationResults", page.items.map(\.element)) { xml, result in
-            xml.element("EvalActionName", result.action)
-            xml.element("EvalResourceName", result.resource)
-            xml.element("EvalDecision", result.decision)
+        func details(_ result: SimulationResult, to xml: inout XMLWriter) {
             xml.list("MatchedStatements", result.matchedStatements) { xml, statement in
                 xml.element("SourcePolicyId", statement.source.id)
                 xml.element("SourcePolicyType", statement.source.type)
@@ -522,10 +525,42 @@ package struct IAMAPI: Sendable {
                     }
                 }
             }
-            xml.list("MissingContextValues", strings: result.missingContextValues)
+        }
+        func decisionDetails(_ result: SimulationResult, to xml: inout XMLWriter) {
+            guard let entries = result.decisionDetails else { return }
+            xml.element("EvalDecisionDetails") { xml in
+                for entry in entries {
+                    xml.element("entry") { xml in
+                        xml.element("key", entry.key)
+                        xml.element("value", entry.value)
+                    }
+                }
+            }
+        }
+        func boundary(_ result: SimulationResult, to xml: inout XMLWriter) {
             if let allowed = result.allowedByPermissionsBoundary {
                 xml.element("PermissionsBoundaryDecisionDetail") { xml in
                     xml.element("AllowedByPermissionsBoundary", allowed)
+                }
+            }
+        }
+        xml.list("EvaluationResults", page.items.map(\.element)) { xml, result in
+            xml.element("EvalActionName", result.action)
+            xml.element("EvalResourceName", result.resource)
+            xml.element("EvalDecision", result.decision)
+            details(result, to: &xml)
+            // As AWS does: with named resources, missing context values are reported per resource.
+            xml.list("MissingContextValues", strings: result.namedResource ? [] : result.missingContextValues)
+            decisionDetails(result, to: &xml)
+            boundary(result, to: &xml)
+            if result.namedResource {
+                xml.list("ResourceSpecificResults", [result]) { xml, result in
+                    xml.element("EvalResourceName", result.resource)
+                    xml.element("EvalResourceDecision", result.decision)
+                    details(result, to: &xml)
+                    xml.list("MissingContextValues", strings: result.missingContextValues)
+                    decisionDetails(result, to: &xml)
+                    boundary(result, to: &xml)
                 }
             }
         }

@@ -1,3 +1,4 @@
+import Logging
 import PersimmonCore
 import ServiceLifecycle
 
@@ -14,6 +15,38 @@ struct AuditRecorderService: Service {
             await recorder.run()
         } onGracefulShutdown: {
             recorder.finish()
+        }
+    }
+}
+
+/// Prunes the audit trail to its retention period (``AuditRetention``) at start-up and then every `interval`,
+/// until graceful shutdown. A failed run is logged and retried at the next interval.
+struct AuditRetentionService: Service {
+    let retention: AuditRetention
+    var interval: Duration = .seconds(3600)
+    let logger: Logger
+
+    func run() async throws {
+        guard retention.retentionDays > 0 else { return }
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let deleted = try await retention.prune()
+                    if deleted > 0 {
+                        logger.info(
+                            "audit events past retention deleted",
+                            metadata: [
+                                "audit.deleted": "\(deleted)", "audit.retention_days": "\(retention.retentionDays)",
+                            ])
+                    }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error(
+                        "audit retention pruning failed; retrying later", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                try await Task.sleep(for: interval)
+            }
         }
     }
 }

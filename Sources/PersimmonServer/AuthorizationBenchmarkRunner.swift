@@ -48,6 +48,7 @@ extension PersimmonServer {
             "\(store): decision (generation read with the key): \(report.decision)",
             "\(store): key lookup + decision: \(report.lookupAndDecision)",
             "\(store): decision reading the generation itself: \(report.decisionReadingGeneration)",
+            "\(store): before (key, account and generation reads + decision): \(report.threeReadsAndDecision)",
         ]
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import PersimmonCore
 import PersimmonHTTP
 
 /// Everything `persimmon serve` is configured with, built once from flags and `PERSIMMON_*` variables.
@@ -33,6 +34,8 @@ package struct ServerConfiguration: Sendable {
     package var trustedProxies: [String] = []
     /// Worker threads for CPU-heavy work.
     package var computeThreads: Int = max(1, System.coreCount - 1)
+    /// Days the audit trail is kept (`--audit-retention-days`); older events are pruned hourly. 0 keeps everything.
+    package var auditRetentionDays: Int = AuditRetention.defaultDays
 
     package init() {}
 
@@ -57,6 +60,9 @@ package struct ServerConfiguration: Sendable {
         }
         if TrustedProxies(parsing: trustedProxies.joined(separator: ",")) == nil {
             throw ConfigurationError("--trusted-proxy must be CIDRs such as 10.0.0.0/8 or fd00::/8, comma-separated")
+        }
+        guard (0...36_500).contains(auditRetentionDays) else {
+            throw ConfigurationError("--audit-retention-days must be between 0 (keep everything) and 36500")
         }
         if (operatorAccessKeyID == nil) != (operatorSecretAccessKey == nil) {
             throw ConfigurationError(

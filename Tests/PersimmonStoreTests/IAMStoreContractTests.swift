@@ -274,4 +274,73 @@ struct IAMStoreContractTests {
             #expect(readOnly.count == 5)
         }
     }
+
+    private func auditEvent(_ id: String, account: AccountID, time: Int64, resource: String) -> AuditEvent {
+        AuditEvent(
+            eventID: id, account: account, time: time, eventName: "DescribeSchema",
+            eventSource: "personalize.amazonaws.com", readOnly: true, principalARN: "arn:aws:iam::\(account):root",
+            principalType: "Root", userName: "root", accessKeyID: "AKIAAUDIT", action: "personalize:DescribeSchema",
+            resource: resource, decision: "Allow", decidingStatement: "account-root", sourceIP: nil, userAgent: nil,
+            requestID: "req-\(id)", region: "us-east-1", errorCode: nil, errorMessage: nil)
+    }
+
+    @Test("filters audit events by CloudTrail resource type", arguments: Backend.available)
+    func auditByResourceType(backend: Backend) async throws {
+        try await backend.withStorage { store in
+            let account = randomAccount()
+            let resources = [
+                "arn:aws:personalize:us-east-1:\(account):dataset-group/movies",
+                "arn:aws:personalize:us-east-1:\(account):dataset/movies/INTERACTIONS",
+                "arn:aws:personalize:us-east-1:\(account):dataset-import-job/load",
+                "arn:aws:iam::\(account):user/team/alice",
+                "arn:aws:iam::\(account):root",
+                "*",
+            ]
+            try await store.appendAuditEvents(
+                resources.enumerated().map {
+                    auditEvent("type-\($0.offset)", account: account, time: baseTime + Int64($0.offset), resource: $0.element)
+                })
+            func ids(_ name: String) async throws -> [String] {
+                let type = try #require(AuditResourceType(cloudTrailName: name))
+                return try await store.auditEvents(account: account, AuditQuery(resourceType: type, limit: 50))
+                    .map(\.eventID).sorted()
+            }
+            #expect(try await ids("AWS::Personalize::DatasetGroup") == ["type-0"])
+            #expect(try await ids("AWS::Personalize::Dataset") == ["type-1"])
+            #expect(try await ids("AWS::Personalize::DatasetImportJob") == ["type-2"])
+            #expect(try await ids("AWS::IAM::User") == ["type-3"])
+            #expect(try await ids("AWS::IAM::Root") == ["type-4"])
+            #expect(try await ids("AWS::Personalize::Campaign") == [])
+            // Every stored event's own type finds it.
+            for (index, resource) in resources.enumerated() where resource != "*" {
+                #expect(try await ids(AuditResourceType.name(ofARN: resource)).contains("type-\(index)"))
+            }
+        }
+    }
+
+    @Test("prunes audit events past a cutoff, oldest first, in bounded batches", arguments: Backend.available)
+    func auditPruning(backend: Backend) async throws {
+        try await backend.withStorage { store in
+            // Far in the past, so no other test's events are older than these cutoffs; clear leftovers first.
+            let old: Int64 = 1_000_000_000_000
+            while try await store.pruneAuditEvents(before: old + 100, limit: 1000) == 1000 {}
+            let first = randomAccount()
+            let second = randomAccount()
+            try await store.appendAuditEvents(
+                (0..<5).map { auditEvent("old-a\($0)", account: first, time: old + Int64($0), resource: "*") }
+                    + (0..<2).map { auditEvent("old-b\($0)", account: second, time: old + 10 + Int64($0), resource: "*") }
+                    + [auditEvent("recent", account: first, time: baseTime, resource: "*")])
+            #expect(try await store.pruneAuditEvents(before: old + 100, limit: 0) == 0)
+            // The three oldest go first, whatever their account.
+            #expect(try await store.pruneAuditEvents(before: old + 100, limit: 3) == 3)
+            let left = try await store.auditEvents(account: first, AuditQuery(limit: 50)).map(\.eventID)
+            #expect(left.sorted() == ["old-a3", "old-a4", "recent"])
+            // Then the rest, across accounts; fewer than the limit means nothing older is left.
+            #expect(try await store.pruneAuditEvents(before: old + 100, limit: 3) == 3)
+            #expect(try await store.pruneAuditEvents(before: old + 100, limit: 3) == 1)
+            #expect(try await store.pruneAuditEvents(before: old + 100, limit: 3) == 0)
+            #expect(try await store.auditEvents(account: first, AuditQuery(limit: 50)).map(\.eventID) == ["recent"])
+            #expect(try await store.auditEvents(account: second, AuditQuery(limit: 50)).isEmpty)
+        }
+    }
 }

@@ -150,6 +150,38 @@ def test_list_policies_scopes_and_built_ins(tenant, iam):
     assert [p["Arn"] for p in iam.list_policies(Scope="AWS", PathPrefix="/service-role/")["Policies"]] == [full["Arn"]]
 
 
+def test_list_policies_usage_filter_only_attached_and_path(tenant, iam):
+    def make(name, path="/"):
+        return iam.create_policy(PolicyName=unique(name), Path=path, PolicyDocument=json.dumps(READ_SCHEMAS))["Policy"]["Arn"]
+
+    attached, boundary, unused, team = make("attached"), make("boundary"), make("unused"), make("team", path="/team/a/")
+    user = unique("u")
+    iam.create_user(UserName=user, PermissionsBoundary=boundary)
+    iam.attach_user_policy(UserName=user, PolicyArn=attached)
+    iam.attach_user_policy(UserName=user, PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+
+    def arns(**kwargs):
+        return {p["Arn"] for page in iam.get_paginator("list_policies").paginate(**kwargs) for p in page["Policies"]}
+
+    assert arns(Scope="Local") == {attached, boundary, unused, team}
+    assert arns(Scope="Local", OnlyAttached=True) == {attached, boundary}
+    assert arns(Scope="Local", OnlyAttached=True, PolicyUsageFilter="PermissionsPolicy") == {attached}
+    assert arns(Scope="Local", OnlyAttached=True, PolicyUsageFilter="PermissionsBoundary") == {boundary}
+    # Without OnlyAttached every policy can serve either way, so the usage filter keeps them all.
+    assert arns(Scope="Local", PolicyUsageFilter="PermissionsBoundary") == {attached, boundary, unused, team}
+    assert arns(Scope="All", OnlyAttached=True, PolicyUsageFilter="PermissionsPolicy") == {
+        attached, "arn:aws:iam::aws:policy/IAMReadOnlyAccess"}
+    assert arns(Scope="AWS", OnlyAttached=True, PolicyUsageFilter="PermissionsBoundary") == set()
+    assert arns(Scope="Local", PathPrefix="/team/") == {team}
+    assert arns(PathPrefix="/team/b/") == set()
+    # Moving the boundary moves the listing at once.
+    iam.delete_user_permissions_boundary(UserName=user)
+    assert arns(Scope="Local", OnlyAttached=True, PolicyUsageFilter="PermissionsBoundary") == set()
+    err = expect_error(lambda: tenant.iam_nv.list_policies(PolicyUsageFilter="Sometimes"), "ValidationError")
+    assert "policyUsageFilter" in err.response["Error"]["Message"]
+    expect_error(lambda: iam.list_policies(PathPrefix="team"), "ValidationError", "InvalidInput")
+
+
 def test_built_in_policies_cannot_be_changed(iam):
     arn = "arn:aws:iam::aws:policy/AdministratorAccess"
     for call in (

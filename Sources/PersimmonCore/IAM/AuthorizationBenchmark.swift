@@ -17,8 +17,9 @@ import Foundation
 /// - **key lookup + decision**: authentication's one store read (the key, its account's status and the IAM
 ///   generation in one statement, then opening the sealed secret) followed by the decision — everything a request
 ///   pays before its handler except the SigV4 HMAC;
-/// - **decision reading the generation**: the decision when the generation is not known and is read from the store
-///   (what every request paid before the generation came with the key).
+/// - **decision reading the generation**: the decision when the generation is not known and is read from the store;
+/// - **three reads + decision**: what a request paid before the generation came with the key — the key, the account
+///   and the generation read one by one, then the decision.
 ///
 /// `persimmon bench-authorization` runs it from a release build.
 package enum AuthorizationBenchmark {
@@ -40,6 +41,7 @@ package enum AuthorizationBenchmark {
         package var decision: Result
         package var lookupAndDecision: Result
         package var decisionReadingGeneration: Result
+        package var threeReadsAndDecision: Result
     }
 
     /// Sets up the scenario in `storage` and measures `iterations` runs of each path one by one.
@@ -113,8 +115,18 @@ package enum AuthorizationBenchmark {
                 principal, checks: checks, environment: environment, resourceTags: noTags
             ).isAllowed
         }
+        // The path before the generation came with the key: key read, account read, generation read, decision.
+        let threeReads = try await measure(iterations) {
+            guard let key = try await storage.accessKey(id: key.record.accessKeyID), key.status == .active,
+                let owner = try await storage.account(key.account), owner.status == .active
+            else { return false }
+            return try await authorizer.authorize(
+                principal, checks: checks, environment: environment, resourceTags: noTags
+            ).isAllowed
+        }
         return Report(
-            decision: decision, lookupAndDecision: lookupAndDecision, decisionReadingGeneration: readingGeneration)
+            decision: decision, lookupAndDecision: lookupAndDecision, decisionReadingGeneration: readingGeneration,
+            threeReadsAndDecision: threeReads)
     }
 
     private static func measure(_ iterations: Int, _ body: () async throws -> Bool) async throws -> Result {

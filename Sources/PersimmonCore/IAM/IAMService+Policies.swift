@@ -153,13 +153,30 @@ extension IAMService {
         if scope != .local { arns += BuiltInPolicies.all.map(\.arn) }
         if scope != .aws { arns += snapshot.policies.map(\.arn) }
         var views = try arns.map { arn throws(IAMError) in try view(of: arn, in: snapshot) }
+        let usageFilter: PolicyUsage?
+        if let usage {
+            guard let parsed = PolicyUsage(rawValue: usage) else {
+                throw IAMError(
+                    .validationError,
+                    "1 validation error detected: Value '\(usage)' at 'policyUsageFilter' failed to satisfy constraint: Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]"
+                )
+            }
+            usageFilter = parsed
+        } else {
+            usageFilter = nil
+        }
+        // Any managed policy can serve as a permissions policy or as a boundary, so the usage filter only narrows
+        // the attached ones: with `OnlyAttached`, to those attached as permissions policies or to those set as a
+        // permissions boundary. Without it, every policy is listed whatever the usage asked for.
         views = views.filter { view in
             guard view.path.hasPrefix(pathPrefix ?? "/") else { return false }
-            if onlyAttached && view.attachmentCount == 0 && view.permissionsBoundaryUsageCount == 0 { return false }
-            return true
+            guard onlyAttached else { return true }
+            switch usageFilter {
+            case .permissionsPolicy?: return view.attachmentCount > 0
+            case .permissionsBoundary?: return view.permissionsBoundaryUsageCount > 0
+            case nil: return view.attachmentCount > 0 || view.permissionsBoundaryUsageCount > 0
+            }
         }
-        // Every managed policy can serve as a permissions policy and as a boundary, so the usage filter keeps all.
-        _ = usage
         let key: (ManagedPolicyView) -> String = { "\(Self.listingKey($0.name))\u{0}\($0.isAWSManaged ? "a" : "l")" }
         return try IAMPage.of(byteOrdered(views, by: key), key: key, marker: marker, maxItems: maxItems)
     }
@@ -435,4 +452,10 @@ extension IAMService {
             return ([.deleteInlinePolicy(entity: ref, policyName: policyName)], ())
         }
     }
+}
+
+/// `PolicyUsageFilter` of `ListPolicies`.
+package enum PolicyUsage: String, Sendable {
+    case permissionsPolicy = "PermissionsPolicy"
+    case permissionsBoundary = "PermissionsBoundary"
 }

@@ -326,6 +326,8 @@ package struct AuditQuery: Sendable, Equatable {
     package var resource: String?
     package var eventSource: String?
     package var readOnly: Bool?
+    /// Matches events whose resource ARN is of this type.
+    package var resourceType: AuditResourceType?
     /// Inclusive bounds, epoch milliseconds.
     package var startTime: Int64?
     package var endTime: Int64?
@@ -334,8 +336,9 @@ package struct AuditQuery: Sendable, Equatable {
 
     package init(
         eventID: String? = nil, eventName: String? = nil, userName: String? = nil, accessKeyID: String? = nil,
-        resource: String? = nil, eventSource: String? = nil, readOnly: Bool? = nil, startTime: Int64? = nil,
-        endTime: Int64? = nil, after: AuditCursor? = nil, limit: Int = 50
+        resource: String? = nil, eventSource: String? = nil, readOnly: Bool? = nil,
+        resourceType: AuditResourceType? = nil, startTime: Int64? = nil, endTime: Int64? = nil,
+        after: AuditCursor? = nil, limit: Int = 50
     ) {
         self.eventID = eventID
         self.eventName = eventName
@@ -344,9 +347,71 @@ package struct AuditQuery: Sendable, Equatable {
         self.resource = resource
         self.eventSource = eventSource
         self.readOnly = readOnly
+        self.resourceType = resourceType
         self.startTime = startTime
         self.endTime = endTime
         self.after = after
         self.limit = limit
+    }
+}
+
+/// A CloudTrail resource type (`AWS::Personalize::DatasetGroup`, `AWS::IAM::User`) and the ARNs it names:
+/// `arn:<partition>:<service>:<region>:<account>:<type>` and `…:<type>/…`, where `<type>` is the kebab-case form of
+/// the type's name (`dataset-group`).
+package struct AuditResourceType: Sendable, Equatable {
+    /// The ARN's service, `personalize`.
+    package var service: String
+    /// The ARN's resource type, `dataset-group`.
+    package var type: String
+
+    /// Parses `AWS::<Service>::<Type>`; nil when the name is not of that form.
+    package init?(cloudTrailName name: String) {
+        let parts = name.split(separator: "::", omittingEmptySubsequences: false).map(String.init)
+        func isName(_ part: String) -> Bool {
+            !part.isEmpty && part.utf8.count <= 64
+                && part.utf8.allSatisfy { byte in
+                    (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                }
+        }
+        guard parts.count == 3, parts[0] == "AWS", isName(parts[1]), isName(parts[2]) else { return nil }
+        switch parts[1] {
+        case "IAM": service = "iam"
+        default: service = parts[1].lowercased()
+        }
+        var kebab = ""
+        for (index, character) in parts[2].enumerated() {
+            if character.isUppercase && index > 0 { kebab.append("-") }
+            kebab.append(contentsOf: character.lowercased())
+        }
+        type = kebab
+    }
+
+    /// The CloudTrail type name of a resource ARN (`AWS::Personalize::DatasetGroup`), `Unknown` for a non-ARN.
+    package static func name(ofARN arn: String) -> String {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6 else { return "Unknown" }
+        let service: String
+        switch parts[2] {
+        case "personalize": service = "Personalize"
+        case "iam": service = "IAM"
+        default: service = parts[2].prefix(1).uppercased() + parts[2].dropFirst()
+        }
+        let type = parts[5].split(separator: "/").first.map(String.init) ?? String(parts[5])
+        let camel = type.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        return "AWS::\(service)::\(camel)"
+    }
+
+    /// Whether `arn` names a resource of this type.
+    package func matches(_ arn: String) -> Bool {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == service else { return false }
+        return parts[5] == type || parts[5].hasPrefix(type + "/")
+    }
+
+    /// SQL `LIKE` patterns for the resource column: the bare type and the type followed by `/…`. Service and type
+    /// are letters, digits and dashes only, so they hold no wildcard.
+    package var likePatterns: [String] {
+        let base = "arn:%:\(service):%:%:\(type)"
+        return [base, base + "/%"]
     }
 }

@@ -25,6 +25,9 @@ package protocol AuditStore: Sendable {
     func appendAuditEvents(_ events: [AuditEvent]) async throws
     /// Events of one account matching `query`, newest first (time descending, then event ID ascending).
     func auditEvents(account: AccountID, _ query: AuditQuery) async throws -> [AuditEvent]
+    /// Deletes up to `limit` of the oldest events, of every account, whose time is before `cutoff` (epoch
+    /// milliseconds), in one transaction. - Returns: how many were deleted (fewer than `limit`: nothing older is left).
+    func pruneAuditEvents(before cutoff: Int64, limit: Int) async throws -> Int
 }
 
 /// An access key with its account's status and IAM generation, as of one moment

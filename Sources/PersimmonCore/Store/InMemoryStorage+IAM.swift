@@ -133,6 +133,20 @@ extension InMemoryStorage {
         self.state.withLock { $0.audit += events }
     }
 
+    package func pruneAuditEvents(before cutoff: Int64, limit: Int) async throws -> Int {
+        guard limit > 0 else { return 0 }
+        return self.state.withLock { state in
+            // Events are appended in arrival order; the oldest by time go first, as the SQL stores do.
+            let audit = state.audit
+            let old = audit.indices.filter { audit[$0].time < cutoff }
+                .sorted { (audit[$0].time, $0) < (audit[$1].time, $1) }
+                .prefix(limit)
+            let doomed = Set(old)
+            state.audit = state.audit.enumerated().filter { !doomed.contains($0.offset) }.map(\.element)
+            return doomed.count
+        }
+    }
+
     package func auditEvents(account: AccountID, _ query: AuditQuery) async throws -> [AuditEvent] {
         guard query.limit > 0 else { return [] }
         let matches = self.state.withLock { state in
@@ -155,6 +169,7 @@ extension AuditQuery {
         if let resource, event.resource != resource { return false }
         if let eventSource, event.eventSource != eventSource { return false }
         if let readOnly, event.readOnly != readOnly { return false }
+        if let resourceType, !resourceType.matches(event.resource) { return false }
         if let startTime, event.time < startTime { return false }
         if let endTime, event.time > endTime { return false }
         if let after {

@@ -229,6 +229,15 @@ enum EmbeddedMigrations {
 
                 """#
         ),
+        Migration(
+            version: 3,
+            name: "iam_audit_retention",
+            sql: #"""
+                -- Audit retention: pruning deletes events older than a cutoff across every account, oldest first.
+                CREATE INDEX audit_events_by_age ON audit_events (event_time, id);
+
+                """#
+        ),
     ]
     static let postgres: [Migration] = [
         Migration(
@@ -456,6 +465,15 @@ enum EmbeddedMigrations {
                 CREATE INDEX audit_events_by_name ON audit_events (account_id, event_name, event_time DESC);
                 -- GetAccessKeyLastUsed: the newest event of one key.
                 CREATE INDEX audit_events_by_key ON audit_events (account_id, access_key_id, event_time DESC);
+
+                """#
+        ),
+        Migration(
+            version: 3,
+            name: "iam_audit_retention",
+            sql: #"""
+                -- Audit retention: pruning deletes events older than a cutoff across every account, oldest first.
+                CREATE INDEX audit_events_by_age ON audit_events (event_time, id);
 
                 """#
         ),

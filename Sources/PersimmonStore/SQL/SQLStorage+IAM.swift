@@ -329,6 +329,21 @@ extension SQLStorage {
         }
     }
 
+    package func pruneAuditEvents(before cutoff: Int64, limit: Int) async throws -> Int {
+        guard limit > 0 else { return 0 }
+        return try await self.mappingErrors {
+            // Oldest first through audit_events_by_age (migration 0003), at most `limit` rows per transaction.
+            let rows = try await self.write(
+                """
+                DELETE FROM audit_events WHERE id IN (
+                    SELECT id FROM audit_events WHERE event_time < \(cutoff) ORDER BY event_time, id LIMIT \(limit)
+                ) RETURNING id
+                """
+            )
+            return rows.count
+        }
+    }
+
     package func auditEvents(account: AccountID, _ query: AuditQuery) async throws -> [AuditEvent] {
         guard query.limit > 0 else { return [] }
         var statement: SQLStatement =
@@ -340,6 +355,10 @@ extension SQLStorage {
         if let value = query.resource { statement.append(" AND resource = \(value)") }
         if let value = query.eventSource { statement.append(" AND event_source = \(value)") }
         if let value = query.readOnly { statement.append(" AND read_only = \(value ? 1 : 0)") }
+        if let type = query.resourceType {
+            let patterns = type.likePatterns
+            statement.append(" AND (resource LIKE \(patterns[0]) OR resource LIKE \(patterns[1]))")
+        }
         if let value = query.startTime { statement.append(" AND event_time >= \(value)") }
         if let value = query.endTime { statement.append(" AND event_time <= \(value)") }
         if let after = query.after {
