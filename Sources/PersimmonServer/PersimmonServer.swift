@@ -149,12 +149,17 @@ package enum PersimmonServer {
         let datasetStores = DatasetStores(root: dataDirectory.datasetsPath)
         let modelFiles = ModelFiles(root: dataDirectory.modelsPath)
         let engine = ModelServer(store: storage, stores: datasetStores, models: modelFiles, pool: pool)
+        // PutEvents' durable log; what a crash left in it goes into the datasets before the server answers.
+        let eventLog = try EventLog(directory: (dataDirectory.path as NSString).appendingPathComponent("events"))
+        let compactor = EventCompactor(log: eventLog, stores: datasetStores, pool: pool, logger: logger)
+        try compactor.recover()
         let parts = makeComponents(
             storage: storage, box: box, clock: clock,
             operatorCredentials: operatorCredentials, region: configuration.region, locations: dataSources,
             trustedProxies: TrustedProxies(parsing: configuration.trustedProxies.joined(separator: ","))
                 ?? TrustedProxies(),
-            engine: engine, sink: EventRecorder(stores: datasetStores, pool: pool, live: engine), compute: pool,
+            engine: engine,
+            sink: EventRecorder(stores: datasetStores, pool: pool, live: engine, compactor: compactor), compute: pool,
             logger: logger, datasetStats: DatasetStatsService(resources: storage, stores: datasetStores, pool: pool)
         )
         let lifecycle = LifecycleJobHandler(resources: parts.resources, clock: clock) { deleted in
@@ -207,6 +212,7 @@ package enum PersimmonServer {
         services.append(pool)
         services.append(MigrationService(gate: gate, migrate: { try await storage.migrate() }))
         services.append(GatedService(gate: gate, service: worker))
+        services.append(GatedService(gate: gate, service: compactor))
         services.append(
             GatedService(
                 gate: gate,
