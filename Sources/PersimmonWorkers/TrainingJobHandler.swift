@@ -181,15 +181,18 @@ package struct TrainingJobHandler: JobHandler {
         let jobs = config?.hpoConfig?.hpoResourceConfig?.maxNumberOfTrainingJobs.flatMap(Int.init) ?? 8
         let artifact = try models.path(account: account, solutionVersionARN: version.solutionVersionArn ?? "")
         let progress: @Sendable (String) -> Void = { message in logger.debug("training progress: \(message)") }
+        let evaluationSeed = try Self.evaluationSeed(hyperparameters)
         let given = hyperparameters
         return try await pool.run {
             var hyperparameters = given
             var tuned: [String: String]?
             if performHPO {
+                // HPO sees only the training users of the metrics' split: the test users stay unseen
+                let training = EvaluationSplit(data: data, seed: evaluationSeed).trainingData
                 let result = try HyperparameterTuner.tune(
-                    recipe: recipe, data: data, hyperparameters: hyperparameters, weighting: weighting,
-                    configuration: HPOConfiguration(trainingJobs: max(1, min(jobs, 32))), seed: 7, threads: threads,
-                    cancel: cancel, progress: progress
+                    recipe: recipe, data: training, hyperparameters: hyperparameters, weighting: weighting,
+                    configuration: HPOConfiguration(trainingJobs: max(1, min(jobs, 32))), seed: evaluationSeed,
+                    threads: threads, cancel: cancel, progress: progress
                 )
                 tuned = result.tunedHPOParams
                 hyperparameters = result.hyperparameters
@@ -197,7 +200,8 @@ package struct TrainingJobHandler: JobHandler {
             let metrics =
                 try update?.metrics
                 ?? Evaluator.evaluate(
-                    recipe: recipe, data: data, hyperparameters: hyperparameters, weighting: weighting, seed: 42,
+                    recipe: recipe, data: data, hyperparameters: hyperparameters, weighting: weighting,
+                    seed: evaluationSeed,
                     threads: threads, cancel: cancel, progress: progress
                 )
             let model = try Trainer.train(
@@ -210,6 +214,19 @@ package struct TrainingJobHandler: JobHandler {
             try model.write(to: artifact)
             return TrainingOutcome(metrics: metrics, tuned: tuned)
         }
+    }
+
+    /// The seed of the offline metrics' 90/10 user split (EVALUATION.md; 42 by default). Persimmon reads it from the
+    /// `evaluation_split_seed` algorithm hyperparameter, so a benchmark can average `GetSolutionMetrics` over
+    /// several splits; CreateSolution has already checked that it is an integer.
+    static let evaluationSeedKey = "evaluation_split_seed"
+
+    static func evaluationSeed(_ hyperparameters: [String: String]) throws -> UInt64 {
+        guard let text = hyperparameters[evaluationSeedKey] else { return 42 }
+        guard let seed = UInt64(text.filter { $0 != " " }) else {
+            throw ServiceError(.invalidInput, "evaluation_split_seed must be a non-negative integer, not \(text).")
+        }
+        return seed
     }
 
     /// What a trainingMode UPDATE continues from: the solution's newest ACTIVE version's model and metrics.

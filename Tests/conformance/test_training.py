@@ -205,3 +205,28 @@ def test_update_mode_trains_from_the_active_version(dtenant, import_root):
     assert metrics == pz.get_solution_metrics(solutionVersionArn=full["solutionVersionArn"])["metrics"]
     listed = pz.list_solution_versions(solutionArn=solution)["solutionVersions"]
     assert [v["trainingMode"] for v in listed] == ["UPDATE", "FULL"]
+
+
+def test_evaluation_split_seed_chooses_the_metrics_split(dtenant, import_root):
+    pz = dtenant.personalize
+    group = trained_group(dtenant, import_root)
+    results = {}
+    for seed in ("42", "43", None):
+        config = {"algorithmHyperParameters": {"evaluation_split_seed": seed}} if seed else {}
+        solution = make_solution(
+            pz, group, "arn:aws:personalize:::recipe/aws-popularity-count", performAutoTraining=False,
+            solutionConfig=config,
+        )
+        version = wait_version(pz, pz.create_solution_version(solutionArn=solution)["solutionVersionArn"])
+        assert version["status"] == "ACTIVE", version.get("failureReason")
+        results[seed] = pz.get_solution_metrics(solutionVersionArn=version["solutionVersionArn"])["metrics"]
+    assert results["42"] == results[None]  # 42 is the default split
+    assert results["42"] != results["43"]
+    expect_modelled(
+        pz,
+        lambda: pz.create_solution(
+            name=unique("sol"), datasetGroupArn=group, recipeArn="arn:aws:personalize:::recipe/aws-sims",
+            solutionConfig={"algorithmHyperParameters": {"evaluation_split_seed": "-1"}},
+        ),
+        "InvalidInputException",
+    )

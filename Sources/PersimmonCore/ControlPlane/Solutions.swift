@@ -31,6 +31,14 @@ extension ControlPlaneService {
         if let expression = input.solutionConfig?.autoTrainingConfig?.schedulingExpression {
             _ = try TrainingSchedule(expression: expression)
         }
+        if let seed = input.solutionConfig?.algorithmHyperParameters?["evaluation_split_seed"],
+            UInt64(seed.filter { $0 != " " }) == nil
+        {
+            throw ServiceError(
+                .invalidInput,
+                "The algorithm hyperparameter evaluation_split_seed (Persimmon: the seed of the metrics' user split) must be a non-negative integer, not \(seed)."
+            )
+        }
         let arn = ResourceARN.make(.solution, input.name, in: context)
         // As on AWS, automatic training is on unless the caller turns it off (every 7 days by default; see
         // AutoTrainingScheduler for when versions are created).
