@@ -216,6 +216,13 @@ package enum PersimmonServer {
         services.append(
             GatedService(
                 gate: gate,
+                service: AuditRetentionService(
+                    retention: AuditRetention(
+                        store: storage, clock: clock, retentionDays: configuration.auditRetentionDays),
+                    logger: logger)))
+        services.append(
+            GatedService(
+                gate: gate,
                 service: AutoTrainingScheduler(
                     scan: storage, resources: parts.resources, clock: clock, region: configuration.region,
                     newData: AutoTrainingScheduler.interactionsChanged(

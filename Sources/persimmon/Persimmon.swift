@@ -69,6 +69,9 @@ struct Serve: AsyncParsableCommand {
     )
     var trustedProxies: [String] = []
 
+    @Option(help: "Days the audit trail is kept; older events are pruned hourly, 0 keeps everything (env PERSIMMON_AUDIT_RETENTION_DAYS; default 90).")
+    var auditRetentionDays: Int?
+
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
@@ -82,6 +85,9 @@ struct Serve: AsyncParsableCommand {
         configuration.s3SecretAccessKey = env["PERSIMMON_S3_SECRET_ACCESS_KEY"]
         configuration.s3PathStyle = !(s3VirtualHosted || env["PERSIMMON_S3_VIRTUAL_HOSTED"] == "1")
         configuration.importRoot = importRoot ?? env["PERSIMMON_IMPORT_ROOT"]
+        if let days = auditRetentionDays ?? env["PERSIMMON_AUDIT_RETENTION_DAYS"].flatMap(Int.init) {
+            configuration.auditRetentionDays = days
+        }
         try storage.apply(to: &configuration, environment: env)
         configuration.host = host ?? env["PERSIMMON_HOST"] ?? configuration.host
         if let port = port ?? env["PERSIMMON_PORT"].flatMap(Int.init) { configuration.port = port }

@@ -74,6 +74,27 @@ def test_filters_time_range_and_paging(tenant):
     )
 
 
+def test_lookup_by_resource_type(tenant):
+    trail = tenant.client("cloudtrail")
+    _, arn = tenant.create_dataset_group(wait=False)
+    tenant.personalize.describe_dataset_group(datasetGroupArn=arn)
+    user = tenant.create_user()
+    groups = lookup(trail, "ResourceType", "AWS::Personalize::DatasetGroup")
+    assert {e["EventName"] for e in groups} >= {"CreateDatasetGroup", "DescribeDatasetGroup"}
+    assert all(r["ResourceType"] == "AWS::Personalize::DatasetGroup" for e in groups for r in e["Resources"])
+    users = lookup(trail, "ResourceType", "AWS::IAM::User")
+    assert "CreateUser" in {e["EventName"] for e in users}
+    assert any(r["ResourceName"].endswith(f":user/{user.name}") for e in users for r in e["Resources"])
+    assert all(r["ResourceType"] == "AWS::IAM::User" for e in users for r in e["Resources"])
+    # Datasets are another type than dataset groups, though one name prefixes the other.
+    assert lookup(trail, "ResourceType", "AWS::Personalize::Dataset") == []
+    pages = list(trail.get_paginator("lookup_events").paginate(
+        LookupAttributes=[{"AttributeKey": "ResourceType", "AttributeValue": "AWS::Personalize::DatasetGroup"}],
+        PaginationConfig={"PageSize": 1}))
+    assert sum(len(p["Events"]) for p in pages) == len(groups)
+    expect_modelled(trail, lambda: lookup(trail, "ResourceType", "Personalize DatasetGroup"), "InvalidLookupAttributesException")
+
+
 def test_each_account_reads_only_its_own_trail(tenant, tenant_b):
     tenant.personalize.list_schemas()
     ids_a = {e["EventId"] for e in lookup(tenant.client("cloudtrail"))}
