@@ -27,7 +27,11 @@ struct AuditRetentionService: Service {
     let logger: Logger
 
     func run() async throws {
-        guard retention.retentionDays > 0 else { return }
+        guard retention.retentionDays > 0 else {
+            // Nothing to prune; a service that returns would end the whole group, so wait for shutdown.
+            try? await gracefulShutdown()
+            return
+        }
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {

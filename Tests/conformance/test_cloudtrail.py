@@ -170,3 +170,57 @@ def test_buffered_events_survive_a_graceful_shutdown(tmp_path):
         assert "DescribeSchema" in names
     finally:
         second.stop()
+
+
+def test_audit_retention_prunes_old_events_at_start(tmp_path):
+    """`--audit-retention-days`: events older than the period are gone from LookupEvents after a restart."""
+    import os
+    import sqlite3
+
+    import pytest
+
+    from conftest import Server, Tenant, persimmon_binary
+
+    if os.environ.get("PERSIMMON_TEST_DATABASE_URL"):
+        pytest.skip("ages events by editing the SQLite file; PostgreSQL pruning is covered by the store contract tests")
+    binary = persimmon_binary()
+    data = tmp_path / "data"
+    first = Server(binary, data, extra_args=["--audit-retention-days", "0"])
+    first.start()
+    try:
+        tenant = first.create_account(unique("retention"))
+        for _ in range(3):
+            tenant.personalize.list_schemas()
+        tenant.personalize.list_dataset_groups()
+        # With 0 days nothing is pruned; all four requests are in the trail.
+        names = [e["EventName"] for e in tenant.client("cloudtrail").lookup_events(MaxResults=50)["Events"]]
+        assert names.count("ListSchemas") == 3 and "ListDatasetGroups" in names
+    finally:
+        assert first.stop()
+    # Age the ListSchemas events by 40 days, as if they had been recorded then.
+    with sqlite3.connect(data / "persimmon.sqlite") as db:
+        aged = db.execute(
+            "UPDATE audit_events SET event_time = event_time - ? WHERE account_id = ? AND event_name = 'ListSchemas'",
+            (40 * 86_400_000, tenant.account_id),
+        ).rowcount
+    assert aged == 3
+    second = Server(binary, data, operator=(first.operator_key, first.operator_secret), extra_args=["--audit-retention-days", "30"])
+    second.start()
+    try:
+        again = Tenant(second, tenant.account_id, tenant.access_key, tenant.secret_key, tenant.name)
+        trail = again.client("cloudtrail")
+
+        def names():
+            return [e["EventName"] for e in trail.lookup_events(MaxResults=50)["Events"]]
+
+        from conftest import wait_until
+
+        # Pruning runs when the server starts; the recent event stays.
+        wait_until(lambda: "ListSchemas" not in names())
+        assert "ListDatasetGroups" in names()
+    finally:
+        second.stop()
+    bad = Server(binary, tmp_path / "bad", extra_args=["--audit-retention-days", "40000"])
+    with pytest.raises(pytest.fail.Exception, match="audit-retention-days must be between"):
+        bad.start()
+    bad.stop()
