@@ -88,6 +88,8 @@ package struct BatchInferenceJobHandler: JobHandler {
         var inputKind: RecipeInputKind
         var filterExpression: String?
         var filterSchemas: FilterSchemas?
+        /// Users' attributes when the filter reads `CurrentUser`.
+        var users: ModelServer.UsersIndex?
     }
 
     private func answer(_ job: BatchInferenceJob, account: AccountID) async throws -> Summary {
@@ -113,6 +115,11 @@ package struct BatchInferenceJobHandler: JobHandler {
             plan.filterSchemas = try await resources.filterSchemas(of: template.datasetGroupARN, account: account)
         }
         let loaded = try await engine.load(template, account: account)
+        if let expression = plan.filterExpression, let usersARN = loaded.usersARN,
+            expression.range(of: "CurrentUser", options: .caseInsensitive) != nil
+        {
+            plan.users = try await engine.usersIndex(account: account, datasetARN: usersARN)
+        }
 
         let objects = try await sources.objects(at: inputPath)
         guard objects.count == 1, let object = objects.first else {
@@ -213,12 +220,14 @@ package struct BatchInferenceJobHandler: JobHandler {
                     throw ServiceError(.invalidInput, "itemList may hold at most 500 items; it held \(ids.count).")
                 }
                 query.userID = userID
+                query.currentUser = plan.users?.attributes[userID] ?? .unknown
                 items = try engine.rank(ids, for: query, loaded: loaded, account: account)
             default:
                 guard let userID = object["userId"] as? String, !userID.isEmpty else {
                     throw ServiceError(.invalidInput, "This solution version recommends for users: the line needs a userId string.")
                 }
                 query.userID = userID
+                query.currentUser = plan.users?.attributes[userID] ?? .unknown
                 items = try engine.recommend(query, loaded: loaded, account: account)
             }
             writeLine(input: object, output: items, error: nil, into: &out)

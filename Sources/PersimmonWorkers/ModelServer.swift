@@ -28,6 +28,8 @@ package final class ModelServer: RecommendationEngine {
         /// The Items dataset as loaded (for `metadataColumns`), and each model item's row in it (-1: no record).
         var items: EntitySnapshot?
         var itemRows: [Int32]
+        /// The dataset group's Users dataset when the model was loaded (for `IF CurrentUser.F` filters).
+        var usersARN: String?
 
         /// The requested columns of one model item; columns without a value are left out.
         func metadata(of item: Int32, columns: [String]) -> [String: String] {
@@ -48,6 +50,8 @@ package final class ModelServer: RecommendationEngine {
     private let models: ModelFiles
     private let pool: ComputePool
     private let loads = Mutex<[String: Task<Loaded, any Error>]>([:])
+    /// Users datasets' attributes for `IF CurrentUser.F` filters, by "account|dataset ARN".
+    private let users = Mutex<[String: (store: DatasetStore, index: UsersIndex?)]>([:])
     /// Events streamed since start, per "account|dataset group", per user, oldest first (at most
     /// `recentLimit` each). Folded into every query on top of the history the model was loaded with.
     private let recent = Mutex<[String: [String: [(item: String, timestamp: Int64, eventType: String)]]]>([:])
@@ -114,7 +118,7 @@ package final class ModelServer: RecommendationEngine {
         }
         let mask = Self.mask(
             filter, index: loaded.filterIndex, history: PersimmonFilters.UserHistory(interactions),
-            currentItem: item.flatMap { $0 >= 0 ? Int($0) : nil }
+            currentUser: query.currentUser, currentItem: item.flatMap { $0 >= 0 ? Int($0) : nil }
         )
         switch mask {
         case .success(let mask):
@@ -126,19 +130,23 @@ package final class ModelServer: RecommendationEngine {
 
     /// Compiles and applies a filter; its errors become the request's `InvalidInputException`.
     static func mask(
-        _ filter: QueryFilter, index: FilterIndex, history: PersimmonFilters.UserHistory, currentItem: Int?
+        _ filter: QueryFilter, index: FilterIndex, history: PersimmonFilters.UserHistory,
+        currentUser: CurrentUserAttributes = .unknown, currentItem: Int?
     ) -> Result<FilterMask, FilterError> {
         Result { () throws(FilterError) -> FilterMask in
             let expression = try FilterExpression.parse(filter.expression)
             let compiled = try CompiledFilter.compile(expression, schemas: filter.schemas, index: index)
             return try compiled.itemMask(
-                filterValues: filter.values, history: history, currentUser: .unknown, currentItem: currentItem
+                filterValues: filter.values, history: history, currentUser: currentUser, currentItem: currentItem
             )
         }
     }
 
     package func recommend(_ query: RecommendationQuery, account: AccountID) async throws -> [Recommendation] {
-        try recommend(query, loaded: try await load(query, account: account), account: account)
+        let loaded = try await load(query, account: account)
+        var query = query
+        query.currentUser = try await currentUser(query, loaded: loaded, account: account)
+        return try recommend(query, loaded: loaded, account: account)
     }
 
     /// Answers a query with a model already loaded (batch inference calls this on the compute pool).
@@ -164,7 +172,71 @@ package final class ModelServer: RecommendationEngine {
     package func rank(_ items: [String], for query: RecommendationQuery, account: AccountID) async throws
         -> [Recommendation]
     {
-        try rank(items, for: query, loaded: try await load(query, account: account), account: account)
+        let loaded = try await load(query, account: account)
+        var query = query
+        query.currentUser = try await currentUser(query, loaded: loaded, account: account)
+        return try rank(items, for: query, loaded: loaded, account: account)
+    }
+
+    // MARK: Users metadata for `IF CurrentUser.F` filters
+
+    /// One Users dataset's attributes by user ID, as of a store generation.
+    struct UsersIndex: Sendable {
+        var generation: Int
+        var attributes: [String: CurrentUserAttributes]
+    }
+
+    /// The query user's attributes when its filter reads `CurrentUser`; `.unknown` otherwise (or for a user the
+    /// Users dataset does not hold). The index is rebuilt when the Users data changes (imports, PutUsers).
+    func currentUser(_ query: RecommendationQuery, loaded: Loaded, account: AccountID) async throws
+        -> CurrentUserAttributes
+    {
+        guard let filter = query.filter, let user = query.userID, let usersARN = loaded.usersARN,
+            filter.expression.range(of: "CurrentUser", options: .caseInsensitive) != nil
+        else { return query.currentUser }
+        return try await usersIndex(account: account, datasetARN: usersARN).attributes[user] ?? .unknown
+    }
+
+    func usersIndex(account: AccountID, datasetARN: String) async throws -> UsersIndex {
+        let key = "\(account.rawValue)|\(datasetARN)"
+        let cached = users.withLock { $0[key] }
+        let stores = stores
+        let store: DatasetStore
+        if let cached {
+            store = cached.store
+            if let index = cached.index, index.generation == store.generation { return index }
+        } else {
+            store = try await pool.run { try stores.store(account: account, datasetARN: datasetARN, kind: .users) }
+        }
+        let index = try await pool.run { () -> UsersIndex in
+            let generation = store.generation
+            return UsersIndex(generation: generation, attributes: Self.attributes(try store.entities()))
+        }
+        users.withLock { $0[key] = (store, index) }
+        return index
+    }
+
+    /// Every user's attributes from a Users snapshot.
+    static func attributes(_ snapshot: EntitySnapshot) -> [String: CurrentUserAttributes] {
+        var categorical = [[String: [String]]](repeating: [:], count: snapshot.count)
+        var numeric = [[String: Double]](repeating: [:], count: snapshot.count)
+        for column in snapshot.columns where column.field.name != snapshot.idField {
+            let field = column.field
+            for row in 0..<snapshot.count {
+                guard let text = column.string(at: row) else { continue }
+                if field.type == .string {
+                    categorical[row][field.name] = field.categorical ? text.split(separator: "|").map(String.init) : [text]
+                } else if field.type.isNumeric, let value = Double(text) {
+                    numeric[row][field.name] = value
+                }
+            }
+        }
+        var out: [String: CurrentUserAttributes] = [:]
+        out.reserveCapacity(snapshot.count)
+        for (row, id) in snapshot.ids.enumerated() {
+            out[id] = CurrentUserAttributes(categorical: categorical[row], numeric: numeric[row])
+        }
+        return out
     }
 
     /// Ranks items with a model already loaded (batch inference calls this on the compute pool).
@@ -218,6 +290,7 @@ package final class ModelServer: RecommendationEngine {
         let path = try models.path(account: account, solutionVersionARN: query.solutionVersionARN)
         let datasetARN = try await dataset(of: query.datasetGroupARN, type: "INTERACTIONS", account: account)
         let itemsARN = try await dataset(of: query.datasetGroupARN, type: "ITEMS", account: account)
+        let usersARN = try await dataset(of: query.datasetGroupARN, type: "USERS", account: account)
         let stores = stores
         return try await pool.run {
             let model: TrainedModel
@@ -249,7 +322,8 @@ package final class ModelServer: RecommendationEngine {
             }
             return Loaded(
                 model: model, itemIndex: itemIndex, histories: histories, eventTypes: eventTypes,
-                filterIndex: FilterIndex.build(items: attributes), items: items, itemRows: itemRows
+                filterIndex: FilterIndex.build(items: attributes), items: items, itemRows: itemRows,
+                usersARN: usersARN
             )
         }
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import assert_output_shape, expect_modelled, unique, wait_for_gone, wait_for_status
@@ -373,3 +375,37 @@ def test_context_is_validated_and_accepted(catalogued):
     )
     ranked = runtime.get_personalized_ranking(campaignArn=campaign, userId="u5", inputList=["i1", "i2"], context={"DEVICE": "tv"})
     assert len(ranked["personalizedRanking"]) == 2
+
+
+def test_current_user_filters_read_the_users_dataset(catalogued, import_root):
+    from test_imports import run_import
+
+    tenant, group = catalogued
+    pz = tenant.personalize
+    users_schema = json.dumps({
+        "type": "record", "name": "Users", "namespace": "com.amazonaws.personalize.schema", "version": "1.0",
+        "fields": [{"name": "USER_ID", "type": "string"}, {"name": "AGE", "type": ["null", "int"]},
+                   {"name": "TIER", "type": ["null", "string"], "categorical": True}],
+    })
+    _, schema_arn = tenant.create_schema(users_schema)
+    users = tenant.create_dataset(group, schema_arn, "Users")
+    source = import_root / f"{unique('users')}.csv"
+    source.write_text("USER_ID,AGE,TIER\nu1,12,free\nu2,40,gold|silver\n")
+    assert run_import(pz, users, f"file://{source}")["status"] == "ACTIVE"
+    minors = make_filter(pz, group, 'EXCLUDE ItemID WHERE Items.GENRES IN ("Horror") IF CurrentUser.AGE < 18')
+    by_tier = make_filter(pz, group, 'INCLUDE ItemID WHERE Items.GENRES IN ("Horror") IF CurrentUser.TIER IN ($TIER)')
+    campaign, _ = deploy(tenant, group, "aws-user-personalization")
+    runtime = tenant.client("personalize-runtime")
+
+    def genres(user, arn, **extra):
+        items = runtime.get_recommendations(campaignArn=campaign, userId=user, numResults=60, filterArn=arn, **extra)["itemList"]
+        return {genre(i["itemId"]) for i in items}
+
+    assert genres("u1", minors) == {"Comedy|Drama"}, "a 12-year-old gets no Horror"
+    assert "Horror" in genres("u2", minors), "the clause does not apply to an adult"
+    assert "Horror" in genres("u3", minors), "a user without a Users record has no AGE: the clause is dropped"
+    assert genres("u2", by_tier, filterValues={"TIER": '"gold"'}) == {"Horror"}
+    assert "Comedy|Drama" in genres("u1", by_tier, filterValues={"TIER": '"gold"'})
+    # PutUsers changes the attributes the next request sees.
+    tenant.client("personalize-events").put_users(datasetArn=users, users=[{"userId": "u2", "properties": '{"age": 15}'}])
+    assert genres("u2", minors) == {"Comedy|Drama"}

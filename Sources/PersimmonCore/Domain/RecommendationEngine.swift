@@ -49,6 +49,8 @@ package struct RecommendationQuery: Sendable {
     package var metadataColumns: [String] = []
     /// Items that must not be returned (e.g. those a promotion already placed), by ID.
     package var excludedItems: Set<String> = []
+    /// The user's Users-dataset attributes for `IF CurrentUser.F` clauses (the engine fills it in).
+    package var currentUser: CurrentUserAttributes = .unknown
 
     package init(
         solutionVersionARN: String, datasetGroupARN: String, userID: String?, itemID: String?, count: Int,
