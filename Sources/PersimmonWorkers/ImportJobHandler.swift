@@ -95,6 +95,11 @@ package struct ImportJobHandler: JobHandler {
         }
         let stores = stores
         let datasetStore = try await pool.run { try stores.store(account: account, datasetARN: datasetARN, kind: kind) }
+        if objects.count == 1, case .file(let path) = objects[0] {
+            // One local file: the store reads it straight into the parser's buffer, with no copy per chunk and no
+            // hop between the reader and the compute pool.
+            return try await pool.run { try datasetStore.importCSV(path: path, schema: schema, mode: mode) }
+        }
         let session = try await pool.run {
             ImportSession(try datasetStore.beginImport(schema: schema, mode: mode, origin: .bulk))
         }
