@@ -50,6 +50,8 @@ package final class ModelServer: RecommendationEngine {
     private let models: ModelFiles
     private let pool: ComputePool
     private let loads = Mutex<[String: Task<Loaded, any Error>]>([:])
+    /// Filters compiled against loaded models, by "account|version ARN|expression".
+    private let compiled = Mutex<[String: (filter: CompiledFilter, schemas: FilterSchemas)]>([:])
     /// Users datasets' attributes for `IF CurrentUser.F` filters, by "account|dataset ARN".
     private let users = Mutex<[String: (store: DatasetStore, index: UsersIndex?)]>([:])
     /// Events streamed since start, per "account|dataset group", per user, oldest first (at most
@@ -103,8 +105,13 @@ package final class ModelServer: RecommendationEngine {
         -> ItemBitset?
     {
         guard let filter = query.filter else { return nil }
+        let compiled: CompiledFilter
+        switch compiledFilter(filter, loaded: loaded, query: query, account: account) {
+        case .success(let filter): compiled = filter
+        case .failure(let error): throw ServiceError(.invalidInput, error.message)
+        }
         var interactions: [PersimmonFilters.UserHistory.Interaction] = []
-        if let user = query.userID {
+        if let user = query.userID, compiled.expression.usesInteractions {
             let streamed = recent.withLock { $0["\(account.rawValue)|\(query.datasetGroupARN)"]?[user] } ?? []
             for event in streamed.reversed() {
                 guard let index = loaded.itemIndex[event.item] else { continue }
@@ -116,30 +123,49 @@ package final class ModelServer: RecommendationEngine {
                 }
             }
         }
-        let mask = Self.mask(
-            filter, index: loaded.filterIndex, history: PersimmonFilters.UserHistory(interactions),
-            currentUser: query.currentUser, currentItem: item.flatMap { $0 >= 0 ? Int($0) : nil }
-        )
-        switch mask {
-        case .success(let mask):
-            return ItemBitset(capacity: loaded.model.itemCount, items: mask.indices.map { Int32($0) })
-        case .failure(let error):
+        let mask: FilterMask
+        do {
+            mask = try compiled.itemMask(
+                filterValues: filter.values, history: PersimmonFilters.UserHistory(interactions),
+                currentUser: query.currentUser, currentItem: item.flatMap { $0 >= 0 ? Int($0) : nil }
+            )
+        } catch {
             throw ServiceError(.invalidInput, error.message)
         }
+        return Self.bitset(mask, capacity: loaded.model.itemCount)
     }
 
-    /// Compiles and applies a filter; its errors become the request's `InvalidInputException`.
-    static func mask(
-        _ filter: QueryFilter, index: FilterIndex, history: PersimmonFilters.UserHistory,
-        currentUser: CurrentUserAttributes = .unknown, currentItem: Int?
-    ) -> Result<FilterMask, FilterError> {
-        Result { () throws(FilterError) -> FilterMask in
-            let expression = try FilterExpression.parse(filter.expression)
-            let compiled = try CompiledFilter.compile(expression, schemas: filter.schemas, index: index)
-            return try compiled.itemMask(
-                filterValues: filter.values, history: history, currentUser: currentUser, currentItem: currentItem
+    /// The same set as an `ItemBitset`, walking the mask's words (no index arrays).
+    static func bitset(_ mask: FilterMask, capacity: Int) -> ItemBitset {
+        var bitset = ItemBitset(capacity: capacity)
+        for (wordIndex, word) in mask.words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                bitset.insert(Int32(wordIndex << 6 + bits.trailingZeroBitCount))
+                bits &= bits - 1
+            }
+        }
+        return bitset
+    }
+
+    /// A filter expression compiled against a loaded model's item index, once per (model, expression, schemas).
+    private func compiledFilter(_ filter: QueryFilter, loaded: Loaded, query: RecommendationQuery, account: AccountID)
+        -> Result<CompiledFilter, FilterError>
+    {
+        let key = "\(account.rawValue)|\(query.solutionVersionARN)|\(filter.expression)"
+        if let cached = compiled.withLock({ $0[key] }), cached.schemas == filter.schemas { return .success(cached.filter) }
+        let result = Result { () throws(FilterError) -> CompiledFilter in
+            try CompiledFilter.compile(
+                try FilterExpression.parse(filter.expression), schemas: filter.schemas, index: loaded.filterIndex
             )
         }
+        if case .success(let made) = result {
+            compiled.withLock { cache in
+                if cache.count > 4_096 { cache.removeAll() }
+                cache[key] = (made, filter.schemas)
+            }
+        }
+        return result
     }
 
     package func recommend(_ query: RecommendationQuery, account: AccountID) async throws -> [Recommendation] {

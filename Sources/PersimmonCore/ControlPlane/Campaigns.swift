@@ -73,11 +73,13 @@ extension ControlPlaneService {
             lastUpdatedDateTime: context.now
         )
         try await resources.replaceDocument(record, with: campaign, now: context.now)
+        ServingLookups.invalidateAll()
         return UpdateCampaignResponse(campaignArn: record.arn)
     }
 
     package func deleteCampaign(_ input: DeleteCampaignRequest, context: OperationContext) async throws {
         let record = try await resources.require(input.campaignArn, kind: .campaign, context: context)
         try await resources.beginDelete(record, context: context)
+        ServingLookups.invalidateAll()
     }
 }

@@ -60,5 +60,6 @@ extension ControlPlaneService {
     package func deleteEventTracker(_ input: DeleteEventTrackerRequest, context: OperationContext) async throws {
         let record = try await resources.require(input.eventTrackerArn, kind: .eventTracker, context: context)
         try await resources.beginDelete(record, context: context)
+        ServingLookups.invalidateAll()
     }
 }

@@ -8,11 +8,16 @@ import Foundation
 
 extension EventsService {
     package func putEvents(_ input: PutEventsRequest, context: OperationContext) async throws {
-        let tracker = try await eventTracker(trackingID: input.trackingId, context: context)
-        guard let groupARN = tracker.datasetGroupArn else {
-            throw ServiceError(.internalFailure, "event tracker without dataset group")
+        let target = try await lookups.value("tracker|\(context.account.rawValue)|\(input.trackingId)") {
+            () async throws -> EventTarget in
+            let tracker = try await eventTracker(trackingID: input.trackingId, context: context)
+            guard let groupARN = tracker.datasetGroupArn else {
+                throw ServiceError(.internalFailure, "event tracker without dataset group")
+            }
+            let (dataset, schema) = try await interactionsDataset(of: groupARN, context: context)
+            return EventTarget(dataset: dataset, schema: schema)
         }
-        let (dataset, schema) = try await interactionsDataset(of: groupARN, context: context)
+        let (dataset, schema) = (target.dataset, target.schema)
         // Anonymous sessions: the sessionId stands in for the user until a userId is known.
         let user = input.userId ?? input.sessionId
         var events: [StreamedEvent] = []
@@ -150,4 +155,10 @@ extension EventsService {
             "The dataset group \(groupARN) has no Interactions dataset to record events in. Create one first."
         )
     }
+}
+
+/// Where a tracking ID's events go: the dataset group's Interactions dataset and its schema text.
+struct EventTarget: Sendable {
+    var dataset: ResourceRecord
+    var schema: String
 }

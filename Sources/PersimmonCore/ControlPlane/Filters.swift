@@ -59,6 +59,7 @@ extension ControlPlaneService {
     package func deleteFilter(_ input: DeleteFilterRequest, context: OperationContext) async throws {
         let record = try await resources.require(input.filterArn, kind: .filter, context: context)
         try await resources.beginDelete(record, context: context)
+        ServingLookups.invalidateAll()
     }
 }
 

@@ -12,6 +12,29 @@ extension RuntimeService {
     package func getRecommendations(_ input: GetRecommendationsRequest, context: OperationContext) async throws
         -> GetRecommendationsResponse
     {
+        try await retryingStaleLookups { try await recommendations(input, context: context) }
+    }
+
+    package func getPersonalizedRanking(_ input: GetPersonalizedRankingRequest, context: OperationContext)
+        async throws -> GetPersonalizedRankingResponse
+    {
+        try await retryingStaleLookups { try await ranking(input, context: context) }
+    }
+
+    /// Runs a request; if it fails as invalid input, runs it once more without cached lookups, since a dataset or
+    /// field created a moment ago may be missing from a cached schema.
+    private func retryingStaleLookups<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ServiceError where error.code == .invalidInput {
+            guard lookups.forgetAll() else { throw error }
+            return try await body()
+        }
+    }
+
+    private func recommendations(_ input: GetRecommendationsRequest, context: OperationContext) async throws
+        -> GetRecommendationsResponse
+    {
         guard input.recommenderArn == nil else {
             throw ServiceError.unsupported("GetRecommendations with a recommenderArn (domain recommenders)")
         }
@@ -66,7 +89,7 @@ extension RuntimeService {
         )
     }
 
-    package func getPersonalizedRanking(_ input: GetPersonalizedRankingRequest, context: OperationContext)
+    private func ranking(_ input: GetPersonalizedRankingRequest, context: OperationContext)
         async throws -> GetPersonalizedRankingResponse
     {
         try Self.checkContext(input.context)
@@ -188,7 +211,7 @@ extension RuntimeService {
         guard names.count <= 10 else {
             throw ServiceError(.invalidInput, "metadataColumns.ITEMS may name at most 10 columns; it named \(names.count).")
         }
-        let schemas = try await resources.filterSchemas(of: query.datasetGroupARN, context: context)
+        let schemas = try await groupSchemas(query.datasetGroupARN, context: context)
         guard let fields = schemas.items else {
             throw ServiceError(
                 .invalidInput, "metadataColumns needs an Items dataset in the dataset group \(query.datasetGroupARN)."
@@ -251,6 +274,15 @@ extension RuntimeService {
     private func campaignQuery(_ campaignARN: String, userID: String?, itemID: String?, context: OperationContext)
         async throws -> ServedCampaign
     {
+        var served = try await lookups.value("campaign|\(context.account.rawValue)|\(campaignARN)") {
+            try await loadCampaign(campaignARN, context: context)
+        }
+        served.query.userID = userID
+        served.query.itemID = itemID
+        return served
+    }
+
+    private func loadCampaign(_ campaignARN: String, context: OperationContext) async throws -> ServedCampaign {
         let record = try await resources.require(campaignARN, kind: .campaign, context: context)
         guard record.status == LifecycleStatus.active else {
             throw ServiceError(
@@ -265,8 +297,8 @@ extension RuntimeService {
         let versionRecord = try await resources.require(versionARN, kind: .solutionVersion, context: context)
         let version = try ResourceManager.decode(SolutionVersion.self, from: versionRecord)
         let query = RecommendationQuery(
-            solutionVersionARN: versionRecord.arn, datasetGroupARN: version.datasetGroupArn ?? "", userID: userID,
-            itemID: itemID, count: 25, exploration: campaign.campaignConfig?.itemExplorationConfig ?? [:]
+            solutionVersionARN: versionRecord.arn, datasetGroupARN: version.datasetGroupArn ?? "", userID: nil,
+            itemID: nil, count: 25, exploration: campaign.campaignConfig?.itemExplorationConfig ?? [:]
         )
         return ServedCampaign(
             query: query, recipe: version.recipeArn.flatMap(RecipeCatalog.entry(forArn:)), campaign: campaign
@@ -276,6 +308,16 @@ extension RuntimeService {
     /// The filter named in a request: it must be ACTIVE and belong to the campaign's dataset group.
     private func queryFilter(_ arn: String, values: [String: String], query: RecommendationQuery, context: OperationContext)
         async throws -> QueryFilter
+    {
+        var filter = try await lookups.value("filter|\(context.account.rawValue)|\(arn)|\(query.datasetGroupARN)") {
+            try await loadFilter(arn, query: query, context: context)
+        }
+        filter.values = values
+        return filter
+    }
+
+    private func loadFilter(_ arn: String, query: RecommendationQuery, context: OperationContext) async throws
+        -> QueryFilter
     {
         let record = try await resources.require(arn, kind: .filter, context: context)
         guard record.status == LifecycleStatus.active else {
@@ -288,9 +330,16 @@ extension RuntimeService {
             )
         }
         return QueryFilter(
-            expression: filter.filterExpression ?? "", values: values,
-            schemas: try await resources.filterSchemas(of: query.datasetGroupARN, context: context)
+            expression: filter.filterExpression ?? "", values: [:],
+            schemas: try await groupSchemas(query.datasetGroupARN, context: context)
         )
+    }
+
+    /// The dataset group's schemas as filters see them (cached briefly).
+    private func groupSchemas(_ groupARN: String, context: OperationContext) async throws -> FilterSchemas {
+        try await lookups.value("schemas|\(context.account.rawValue)|\(groupARN)") {
+            try await resources.filterSchemas(of: groupARN, context: context)
+        }
     }
 
     /// A fresh `recommendationId`, as AWS returns with every response (`RID-` and a UUID).
