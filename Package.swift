@@ -1,6 +1,14 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+// PersimmonKernelsWide alone is compiled for x86-64-v3 on x86-64 hosts (see its doc comment); elsewhere it is an
+// ordinary build.
+#if arch(x86_64)
+let wideVectorSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let wideVectorSettings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "persimmon",
     platforms: [.macOS(.v15)],
@@ -28,7 +36,9 @@ let package = Package(
         .target(name: "PersimmonAPIModel"),
         .target(name: "PersimmonCatalog"),
         .target(name: "PersimmonIAM"),
-        .target(name: "PersimmonRecipes"),
+        .target(name: "PersimmonRecipes", dependencies: ["PersimmonKernelsWide"]),
+        // The weighted-ALS inner loop built for x86-64-v3 (AVX2 + FMA), called only after a CPU check.
+        .target(name: "PersimmonKernelsWide", swiftSettings: wideVectorSettings),
         .target(name: "PersimmonFilters"),
         .target(name: "PersimmonData", dependencies: ["PersimmonCatalog"]),
         .target(

@@ -1,3 +1,5 @@
+import PersimmonKernelsWide
+
 /// Implicit-feedback weighted matrix factorisation (Hu, Koren, Volinsky 2008) trained by alternating least squares
 /// with a few conjugate-gradient steps per row (Takács, Pilászy, Tikk 2011), as `implicit`'s `use_cg=True` solver.
 ///
@@ -68,6 +70,7 @@ struct WeightedALS {
                         cells.values.withUnsafeBufferPointer { values in
                             target.storage.withUnsafeMutableBufferPointer { target in
                                 let workers = max(1, threads)
+                                let wide = KernelDispatch.usesWideVectors
                                 var scratch = [Float](repeating: 0, count: workers * 3 * f)
                                 scratch.withUnsafeMutableBufferPointer { scratch in
                                     Parallel.forEachChunk(
@@ -80,6 +83,23 @@ struct WeightedALS {
                                         let p = r + f
                                         let ap = p + f
                                         for row in range {
+                                            if wide {
+                                                WideKernels.conjugateGradient(
+                                                    x: target.baseAddress! + row * f,
+                                                    factors: f,
+                                                    gram: gram.baseAddress!,
+                                                    fixed: fixed.baseAddress!,
+                                                    columns: columns.baseAddress! + starts[row],
+                                                    weights: values.baseAddress! + starts[row],
+                                                    count: starts[row + 1] - starts[row],
+                                                    alpha: alpha,
+                                                    steps: steps,
+                                                    r: r,
+                                                    p: p,
+                                                    ap: ap
+                                                )
+                                                continue
+                                            }
                                             Self.conjugateGradient(
                                                 x: target.baseAddress! + row * f,
                                                 factors: f,

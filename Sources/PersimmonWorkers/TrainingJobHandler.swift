@@ -36,6 +36,16 @@ package struct TrainingJobHandler: JobHandler {
         self.threads = max(1, threads)
         self.clock = clock
         self.logger = logger
+        Self.selectKernels(logger: logger)
+    }
+
+    /// Training uses the AVX2 + FMA build of the weighted-ALS inner loop when `/proc/cpuinfo` shows the CPU has it
+    /// (`KernelDispatch`); elsewhere, or when the file cannot be read, the baseline build.
+    static func selectKernels(logger: Logger) {
+        let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let wide = KernelDispatch.cpuInfoSupportsWideVectors(cpuInfo)
+        KernelDispatch.useWideVectors(wide)
+        logger.debug("training kernels", metadata: ["kernels": .string(wide ? "avx2+fma" : "baseline")])
     }
 
     package var kinds: [String] { [TrainingJobKind.train] }

@@ -3,6 +3,8 @@
 //   quality   --data DIR --recipe NAME [--seeds 42,43,44,45,46] [--hpo-jobs 24 --hpo-serving 8 --inner-splits 3]
 //             [--set key=value ...] [--threads 2] [--inner 1 (score the validation split instead of the test users)]
 //   speed     --data FILE.csv [--factors 64 --iterations 15 --threads 2 --set key=value ...]
+//   (every command: --kernels auto|baseline|wide picks the weighted-ALS inner loop build; auto = wide when the CPU
+//   has AVX2 + FMA)
 //   dump-recs --data DIR --recipe NAME --seed 42 --out FILE [--set key=value ...]   (for eval_protocol.py
 //             --score-recs)
 //
@@ -300,6 +302,23 @@ func loadData(_ path: String) -> (InteractionData, String) {
 let arguments = Arguments(CommandLine.arguments)
 let threads = arguments.int("threads", 2)
 
+/// `--kernels auto` (default: the AVX2 + FMA build when /proc/cpuinfo shows the CPU has it), `baseline` or `wide`.
+let kernels: String = {
+    let choice = arguments.values["kernels"] ?? "auto"
+    switch choice {
+    case "baseline":
+        KernelDispatch.useWideVectors(false)
+    case "wide":
+        KernelDispatch.useWideVectors(true)
+    case "auto":
+        let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        KernelDispatch.useWideVectors(KernelDispatch.cpuInfoSupportsWideVectors(cpuInfo))
+    default:
+        fail("--kernels must be auto, baseline or wide")
+    }
+    return KernelDispatch.usesWideVectors ? "wide" : "baseline"
+}()
+
 func recipeArgument() -> Recipe {
     guard let recipe = Recipe(arnOrName: arguments.string("recipe")) else { fail("unknown recipe") }
     return recipe
@@ -368,7 +387,7 @@ func quality() {
         row["train_s"] = trainSeconds
         perSeed.append(row)
         var line: [String: Any] = [
-            "dataset": name, "recipe": recipe.rawValue, "seed": Int(seed), "threads": threads,
+            "dataset": name, "recipe": recipe.rawValue, "seed": Int(seed), "threads": threads, "kernels": kernels,
             "n_users": data.userCount, "n_items": data.itemCount, "n_interactions": data.count,
             "n_eval_users": report.queryCount, "train_s": trainSeconds, "hpo_s": tuneSeconds,
             "recommend_s": evaluationSeconds, "tuned": tuned, "validation_ndcg_at_25": validation,
@@ -433,7 +452,8 @@ func speed() {
     let iterations = Double(arguments.int("iterations", 15))
     print(
         json([
-            "system": "persimmon", "dataset": name, "threads": threads, "hyperparameters": model.hyperparameters,
+            "system": "persimmon", "dataset": name, "threads": threads, "kernels": kernels,
+            "hyperparameters": model.hyperparameters,
             "train_nnz": nonzeros, "load_split_s": loadSeconds, "train_s": trainSeconds, "train_cpu_s": trainCPUSeconds,
             "als_s": alsSeconds,
             "als_s_per_iteration": alsSeconds / iterations,

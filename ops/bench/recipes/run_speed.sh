@@ -10,6 +10,7 @@
 # The synthetic timestamps are random, so the recency and sequence components are switched off: both sides fit
 # and fold in a plain iALS model.
 set -eu
+uptime
 SHARED=${SHARED:-../shared}
 OUT=${OUT:-/tmp/persimmon-bench-recipes}
 BIN=${BIN:-.build/release/persimmon-bench-recipes}
@@ -22,8 +23,13 @@ fi
 /usr/bin/time -v python3 ops/bench/recipes/bench_implicit.py --csv "$OUT/syn20m/interactions.csv" \
     --factors 64 --iterations 15 --threads "$THREADS" --regularization 0.1 --alpha 10 \
     > "$OUT/implicit.json" 2> "$OUT/implicit.time"
-/usr/bin/time -v "$BIN" speed --data "$OUT/syn20m/interactions.csv" --factors 64 --iterations 15 \
-    --threads "$THREADS" --set regularization=0.1 --set alpha=9 --set recency_mask=false --set sequence_weight=0 \
-    > "$OUT/persimmon.json" 2> "$OUT/persimmon.time"
-cat "$OUT/implicit.json" "$OUT/persimmon.json"
-grep -H -E "Elapsed|Maximum resident" "$OUT/implicit.time" "$OUT/persimmon.time"
+# KERNELS=auto (default: the AVX2 + FMA build of the ALS inner loop when the CPU has it), baseline or wide;
+# KERNELS="auto baseline" runs both, back to back.
+for k in ${KERNELS:-auto}; do
+    /usr/bin/time -v "$BIN" speed --data "$OUT/syn20m/interactions.csv" --factors 64 --iterations 15 \
+        --threads "$THREADS" --kernels "$k" --set regularization=0.1 --set alpha=9 --set recency_mask=false \
+        --set sequence_weight=0 > "$OUT/persimmon-$k.json" 2> "$OUT/persimmon-$k.time"
+done
+uptime
+cat "$OUT/implicit.json" "$OUT"/persimmon-*.json
+grep -H -E "Elapsed|Maximum resident" "$OUT/implicit.time" "$OUT"/persimmon-*.time
