@@ -52,6 +52,8 @@ package final class ModelServer: RecommendationEngine {
     private let loads = Mutex<[String: Task<Loaded, any Error>]>([:])
     /// Filters compiled against loaded models, by "account|version ARN|expression".
     private let compiled = Mutex<[String: (filter: CompiledFilter, schemas: FilterSchemas)]>([:])
+    /// Item sets of filters that depend on neither the user nor the item, by model, expression and values.
+    private let staticMasks = Mutex<[String: ItemBitset]>([:])
     /// Users datasets' attributes for `IF CurrentUser.F` filters, by "account|dataset ARN".
     private let users = Mutex<[String: (store: DatasetStore, index: UsersIndex?)]>([:])
     /// Events streamed since start, per "account|dataset group", per user, oldest first (at most
@@ -110,8 +112,15 @@ package final class ModelServer: RecommendationEngine {
         case .success(let filter): compiled = filter
         case .failure(let error): throw ServiceError(.invalidInput, error.message)
         }
+        // A filter that reads neither the user nor the item gives every request the same set: keep it.
+        let expression = compiled.expression
+        let userIndependent = !expression.usesInteractions && !expression.usesCurrentUser && !expression.usesCurrentItem
+        let maskKey = userIndependent
+            ? "\(account.rawValue)|\(query.solutionVersionARN)|\(filter.expression)|\(filter.values.sorted { $0.key < $1.key })"
+            : nil
+        if let maskKey, let cached = staticMasks.withLock({ $0[maskKey] }) { return cached }
         var interactions: [PersimmonFilters.UserHistory.Interaction] = []
-        if let user = query.userID, compiled.expression.usesInteractions {
+        if let user = query.userID, expression.usesInteractions {
             let streamed = recent.withLock { $0["\(account.rawValue)|\(query.datasetGroupARN)"]?[user] } ?? []
             for event in streamed.reversed() {
                 guard let index = loaded.itemIndex[event.item] else { continue }
@@ -132,7 +141,14 @@ package final class ModelServer: RecommendationEngine {
         } catch {
             throw ServiceError(.invalidInput, error.message)
         }
-        return Self.bitset(mask, capacity: loaded.model.itemCount)
+        let bitset = Self.bitset(mask, capacity: loaded.model.itemCount)
+        if let maskKey {
+            staticMasks.withLock { masks in
+                if masks.count > 1_024 { masks.removeAll() }
+                masks[maskKey] = bitset
+            }
+        }
+        return bitset
     }
 
     /// The same set as an `ItemBitset`, walking the mask's words (no index arrays).

@@ -184,6 +184,8 @@ def main() -> None:
     parser.add_argument("--events-duration", type=int, default=60)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--json")
+    parser.add_argument("--perf", help="record a CPU profile of the server during the GetRecommendations run")
+    parser.add_argument("--skip-events", action="store_true")
     args = parser.parse_args()
     binary = Path(args.binary).resolve()
     report: dict = {"uptime_start": uptime()}
@@ -197,7 +199,7 @@ def main() -> None:
         with open(root / "items.csv", "w") as items:
             items.write("ITEM_ID,GENRE\n")
             for n in range(N_ITEMS):
-                items.write(f"{n},g{n % 10}\n")
+                items.write(f"i{n},g{n % 10}\n")
         interactions_header = (root / "interactions.csv").open().readline().strip()
         print(f"# interactions.csv header: {interactions_header}", file=sys.stderr)
 
@@ -242,12 +244,12 @@ def main() -> None:
 
             runtime = client("personalize-runtime", server.url, account)
             events = client("personalize-events", server.url, account)
-            sample = runtime.get_recommendations(campaignArn=campaign, userId="1", numResults=25, filterArn=filter_arn)
-            assert len(sample["itemList"]) == 25 and all(int(i["itemId"]) % 10 != 3 for i in sample["itemList"])
+            sample = runtime.get_recommendations(campaignArn=campaign, userId="u1", numResults=25, filterArn=filter_arn)
+            assert len(sample["itemList"]) == 25 and all(int(i["itemId"][1:]) % 10 != 3 for i in sample["itemList"])
 
             # Signed requests (valid 15 minutes from now).
             sign_rt = signer("personalize-runtime", server.url, account)
-            recs = [sign_rt("get_recommendations", campaignArn=campaign, userId=str(u % N_USERS), numResults=25,
+            recs = [sign_rt("get_recommendations", campaignArn=campaign, userId=f"u{u % N_USERS}", numResults=25,
                             filterArn=filter_arn) for u in range(4000)]
             write_requests(tmp / "recs.lua", recs)
             sign_ev = signer("personalize-events", server.url, account)
@@ -255,7 +257,7 @@ def main() -> None:
             for call in range(6000):
                 puts.append(sign_ev(
                     "put_events", trackingId=tracker["trackingId"], userId=f"bench-{call % 3000}", sessionId=f"s{call}",
-                    eventList=[{"eventType": "click", "itemId": str((call * 10 + n) % N_ITEMS),
+                    eventList=[{"eventType": "click", "itemId": f"i{(call * 10 + n) % N_ITEMS}",
                                 "sentAt": 1_800_000_000 + call * 10 + n} for n in range(10)],
                 ))
             write_requests(tmp / "puts.lua", puts)
@@ -264,10 +266,19 @@ def main() -> None:
             wrk(server.url, 3, args.connections, tmp / "recs.lua")
             report["uptime_before_reads"] = uptime()
             report["health"] = wrk(server.url, args.duration, args.connections, None, "/health")
+            perf = None
+            if args.perf:
+                perf = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-o", args.perf, "-p", str(server.proc.pid)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             report["get_recommendations"] = wrk(server.url, args.duration, args.connections, tmp / "recs.lua")
+            if perf:
+                perf.send_signal(2)
+                perf.wait(30)
             report["uptime_after_reads"] = uptime()
             report["ratio_to_health"] = round(report["get_recommendations"]["rps"] / report["health"]["rps"], 3)
 
+            if args.skip_events:
+                return print(json.dumps({k: v for k, v in report.items() if k != "health"}, indent=1, default=str))
             before = server.admin("dataset-stats", datasets["Interactions"]).get("StreamedRecords", 0)
             report["put_events"] = wrk(server.url, args.events_duration, args.connections, tmp / "puts.lua")
             report["uptime_after_events"] = uptime()
