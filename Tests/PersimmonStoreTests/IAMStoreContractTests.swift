@@ -52,6 +52,10 @@ struct IAMStoreContractTests {
         try await backend.withStorage { store in
             let account = randomAccount()
             #expect(try await store.accessKeyLookup(id: "AKIANOSUCHKEY0000000") == nil)
+            // A key whose account row is missing is as good as unknown.
+            let orphan = key(randomAccount(), user: nil, id: "AKIAO\(account.rawValue.suffix(10))ORPH1")
+            try await store.insertAccessKey(orphan)
+            #expect(try await store.accessKeyLookup(id: orphan.accessKeyID) == nil)
             try await store.insertAccount(
                 AccountRecord(id: account, name: "lookup", email: nil, status: .active, createdAt: baseTime))
             let rootKey = key(account, user: nil, id: "AKIAL\(account.rawValue.suffix(10))ROOT1")

@@ -18,8 +18,8 @@ import Foundation
 ///   generation in one statement, then opening the sealed secret) followed by the decision — everything a request
 ///   pays before its handler except the SigV4 HMAC;
 /// - **decision reading the generation**: the decision when the generation is not known and is read from the store;
-/// - **three reads + decision**: what a request paid before the generation came with the key — the key, the account
-///   and the generation read one by one, then the decision.
+/// - **three reads + decision**: what a request paid before the generation came with the key — the key (and opening
+///   its secret), the account and the generation read one by one, then the decision.
 ///
 /// `persimmon bench-authorization` runs it from a release build.
 package enum AuthorizationBenchmark {
@@ -118,7 +118,8 @@ package enum AuthorizationBenchmark {
         // The path before the generation came with the key: key read, account read, generation read, decision.
         let threeReads = try await measure(iterations) {
             guard let key = try await storage.accessKey(id: key.record.accessKeyID), key.status == .active,
-                let owner = try await storage.account(key.account), owner.status == .active
+                let owner = try await storage.account(key.account), owner.status == .active,
+                !(try box.open(key.sealedSecret, boundTo: key.accessKeyID)).isEmpty
             else { return false }
             return try await authorizer.authorize(
                 principal, checks: checks, environment: environment, resourceTags: noTags
