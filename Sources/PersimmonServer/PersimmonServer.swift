@@ -160,7 +160,10 @@ package enum PersimmonServer {
                 ?? TrustedProxies(),
             engine: engine,
             sink: EventRecorder(stores: datasetStores, pool: pool, live: engine, compactor: compactor), compute: pool,
-            logger: logger, datasetStats: DatasetStatsService(resources: storage, stores: datasetStores, pool: pool)
+            logger: logger,
+            datasetStats: DatasetStatsService(
+                resources: storage, stores: datasetStores, pool: pool, flushStreamed: { try await compactor.compact() }
+            )
         )
         let lifecycle = LifecycleJobHandler(resources: parts.resources, clock: clock) { deleted in
             // A deleted dataset's bulk data goes with it, so a new dataset of the same ARN starts empty.
@@ -173,11 +176,11 @@ package enum PersimmonServer {
         )
         let exporter = ExportJobHandler(
             resources: parts.resources, stores: datasetStores, sources: dataSources, pool: pool, clock: clock,
-            logger: logger
+            logger: logger, flushStreamed: { try await compactor.compact() }
         )
         let deleter = DataDeletionJobHandler(
             resources: parts.resources, stores: datasetStores, sources: dataSources, pool: pool, clock: clock,
-            logger: logger
+            logger: logger, flushStreamed: { try await compactor.compact() }
         )
         let trainer = TrainingJobHandler(
             resources: parts.resources, stores: datasetStores, models: modelFiles,

@@ -28,11 +28,15 @@ package struct DataDeletionJobHandler: JobHandler {
     private let pool: ComputePool
     private let clock: any WallClock
     private let logger: Logger
+    private let flushStreamed: @Sendable () async throws -> Void
 
+    /// - Parameter flushStreamed: Moves streamed records that are accepted but not yet in the dataset stores (the
+    ///   event log) into them; called before the job reads the data.
     package init(
         resources: ResourceManager, stores: DatasetStores, sources: DataSources, pool: ComputePool,
-        clock: any WallClock, logger: Logger
+        clock: any WallClock, logger: Logger, flushStreamed: @escaping @Sendable () async throws -> Void = {}
     ) {
+        self.flushStreamed = flushStreamed
         self.resources = resources
         self.stores = stores
         self.sources = sources
@@ -83,6 +87,8 @@ package struct DataDeletionJobHandler: JobHandler {
             throw ServiceError(.invalidInput, "The data deletion job has no dataset group or data location.")
         }
         let userIDs = try await readUserIDs(location)
+        // Events accepted before the job started must not come back from the event log after the deletion.
+        try await flushStreamed()
         var matched = Set<String>()
         let datasets = try await resources.store.list(
             account: account, ResourceQuery(kind: .dataset, parentARN: groupARN, limit: 100)

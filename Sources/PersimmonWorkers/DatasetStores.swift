@@ -72,11 +72,18 @@ package struct DatasetStatsService: DatasetStatsSource {
     private let resources: any ResourceStore
     private let stores: DatasetStores
     private let pool: ComputePool
+    private let flushStreamed: @Sendable () async throws -> Void
 
-    package init(resources: any ResourceStore, stores: DatasetStores, pool: ComputePool) {
+    /// - Parameter flushStreamed: Moves accepted streamed records still in the event log into the dataset stores,
+    ///   so the numbers count everything the API accepted.
+    package init(
+        resources: any ResourceStore, stores: DatasetStores, pool: ComputePool,
+        flushStreamed: @escaping @Sendable () async throws -> Void = {}
+    ) {
         self.resources = resources
         self.stores = stores
         self.pool = pool
+        self.flushStreamed = flushStreamed
     }
 
     package func stats(datasetARN: String) async throws -> DatasetStatsReport {
@@ -88,6 +95,7 @@ package struct DatasetStatsService: DatasetStatsSource {
         guard let kind = DatasetKind(datasetType: String(datasetARN.split(separator: "/").last ?? "")) else {
             throw ServiceError.notFound("dataset", datasetARN)
         }
+        try await flushStreamed()
         let account = AccountID(arn.account)
         let stores = stores
         let (stats, segments) = try await pool.run {

@@ -25,11 +25,15 @@ package struct ExportJobHandler: JobHandler {
     private let pool: ComputePool
     private let clock: any WallClock
     private let logger: Logger
+    private let flushStreamed: @Sendable () async throws -> Void
 
+    /// - Parameter flushStreamed: Moves streamed records that are accepted but not yet in the dataset stores (the
+    ///   event log) into them; called before the job reads the data.
     package init(
         resources: ResourceManager, stores: DatasetStores, sources: DataSources, pool: ComputePool,
-        clock: any WallClock, logger: Logger
+        clock: any WallClock, logger: Logger, flushStreamed: @escaping @Sendable () async throws -> Void = {}
     ) {
+        self.flushStreamed = flushStreamed
         self.resources = resources
         self.stores = stores
         self.sources = sources
@@ -97,6 +101,8 @@ package struct ExportJobHandler: JobHandler {
             case "ALL": [.bulk, .put]
             default: [.put]
             }
+        // PutEvents batches still in the event log belong to the PUT data.
+        if origins.contains(.put) { try await flushStreamed() }
         let output = Self.outputLocation(path: path, jobName: jobName)
         let destination = try sources.destination(output)
         let stores = stores
