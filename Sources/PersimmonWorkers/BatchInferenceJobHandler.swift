@@ -114,7 +114,9 @@ package struct BatchInferenceJobHandler: JobHandler {
             plan.filterExpression = filter.filterExpression ?? ""
             plan.filterSchemas = try await resources.filterSchemas(of: template.datasetGroupARN, account: account)
         }
-        let loaded = try await engine.load(template, account: account)
+        var current = template
+        current.filter = plan.filterExpression.map { QueryFilter(expression: $0, values: [:], schemas: FilterSchemas()) }
+        let loaded = try await engine.current(try await engine.load(template, account: account), for: current, account: account)
         if let expression = plan.filterExpression, let usersARN = loaded.usersARN,
             expression.range(of: "CurrentUser", options: .caseInsensitive) != nil
         {

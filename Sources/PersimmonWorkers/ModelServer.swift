@@ -30,6 +30,9 @@ package final class ModelServer: RecommendationEngine {
         var itemRows: [Int32]
         /// The dataset group's Users dataset when the model was loaded (for `IF CurrentUser.F` filters).
         var usersARN: String?
+        /// The Items dataset and the store generation `filterIndex` and `items` were built from.
+        var itemsARN: String?
+        var itemsGeneration: Int = 0
 
         /// The requested columns of one model item; columns without a value are left out.
         func metadata(of item: Int32, columns: [String]) -> [String: String] {
@@ -52,6 +55,8 @@ package final class ModelServer: RecommendationEngine {
     private let loads = Mutex<[String: Task<Loaded, any Error>]>([:])
     /// Filters compiled against loaded models, by "account|version ARN|expression".
     private let compiled = Mutex<[String: (filter: CompiledFilter, schemas: FilterSchemas)]>([:])
+    /// Items metadata rebuilt since a model loaded, by "account|version ARN".
+    private let itemViews = Mutex<[String: (store: DatasetStore, view: ItemView)]>([:])
     /// Item sets of filters that depend on neither the user nor the item, by model, expression and values.
     private let staticMasks = Mutex<[String: ItemBitset]>([:])
     /// Users datasets' attributes for `IF CurrentUser.F` filters, by "account|dataset ARN".
@@ -116,7 +121,7 @@ package final class ModelServer: RecommendationEngine {
         let expression = compiled.expression
         let userIndependent = !expression.usesInteractions && !expression.usesCurrentUser && !expression.usesCurrentItem
         let maskKey = userIndependent
-            ? "\(account.rawValue)|\(query.solutionVersionARN)|\(filter.expression)|\(filter.values.sorted { $0.key < $1.key })"
+            ? "\(account.rawValue)|\(query.solutionVersionARN)|\(loaded.itemsGeneration)|\(filter.expression)|\(filter.values.sorted { $0.key < $1.key })"
             : nil
         if let maskKey, let cached = staticMasks.withLock({ $0[maskKey] }) { return cached }
         var interactions: [PersimmonFilters.UserHistory.Interaction] = []
@@ -168,7 +173,7 @@ package final class ModelServer: RecommendationEngine {
     private func compiledFilter(_ filter: QueryFilter, loaded: Loaded, query: RecommendationQuery, account: AccountID)
         -> Result<CompiledFilter, FilterError>
     {
-        let key = "\(account.rawValue)|\(query.solutionVersionARN)|\(filter.expression)"
+        let key = "\(account.rawValue)|\(query.solutionVersionARN)|\(loaded.itemsGeneration)|\(filter.expression)"
         if let cached = compiled.withLock({ $0[key] }), cached.schemas == filter.schemas { return .success(cached.filter) }
         let result = Result { () throws(FilterError) -> CompiledFilter in
             try CompiledFilter.compile(
@@ -185,7 +190,7 @@ package final class ModelServer: RecommendationEngine {
     }
 
     package func recommend(_ query: RecommendationQuery, account: AccountID) async throws -> [Recommendation] {
-        let loaded = try await load(query, account: account)
+        let loaded = try await current(try await load(query, account: account), for: query, account: account)
         var query = query
         query.currentUser = try await currentUser(query, loaded: loaded, account: account)
         return try recommend(query, loaded: loaded, account: account)
@@ -214,10 +219,65 @@ package final class ModelServer: RecommendationEngine {
     package func rank(_ items: [String], for query: RecommendationQuery, account: AccountID) async throws
         -> [Recommendation]
     {
-        let loaded = try await load(query, account: account)
+        let loaded = try await current(try await load(query, account: account), for: query, account: account)
         var query = query
         query.currentUser = try await currentUser(query, loaded: loaded, account: account)
         return try rank(items, for: query, loaded: loaded, account: account)
+    }
+
+    // MARK: Items metadata that follows the Items dataset
+
+    /// Items metadata in a model's item order, as of an Items store generation.
+    struct ItemView: Sendable {
+        var generation: Int
+        var filterIndex: FilterIndex
+        var items: EntitySnapshot? = nil
+        var itemRows: [Int32] = []
+    }
+
+    /// Reads the Items dataset into a view (blocking: call on the compute pool).
+    static func itemView(_ store: DatasetStore, order: [String]) throws -> ItemView {
+        let generation = store.generation
+        let snapshot = try store.entities()
+        var attributes = ItemAttributes(ids: order)
+        fill(&attributes, from: snapshot, order: order)
+        return ItemView(
+            generation: generation, filterIndex: FilterIndex.build(items: attributes), items: snapshot,
+            itemRows: snapshot.rows(for: order)
+        )
+    }
+
+    /// The loaded model with Items metadata as of the Items dataset's current generation, so filters and
+    /// `metadataColumns` see items imported or put since the model loaded. Only when the query needs them.
+    func current(_ loaded: Loaded, for query: RecommendationQuery, account: AccountID) async throws -> Loaded {
+        guard let itemsARN = loaded.itemsARN, query.filter != nil || !query.metadataColumns.isEmpty else { return loaded }
+        let key = "\(account.rawValue)|\(query.solutionVersionARN)"
+        let cached = itemViews.withLock { $0[key] }
+        let store: DatasetStore
+        if let cached {
+            store = cached.store
+        } else {
+            let stores = stores
+            store = try await pool.run { try stores.store(account: account, datasetARN: itemsARN, kind: .items) }
+        }
+        let generation = store.generation
+        var view: ItemView
+        if generation == loaded.itemsGeneration {
+            return loaded
+        } else if let cachedView = cached?.view, cachedView.generation == generation {
+            view = cachedView
+        } else {
+            let order = loaded.model.itemIDs
+            view = try await pool.run { try Self.itemView(store, order: order) }
+            let made = view
+            itemViews.withLock { $0[key] = (store, made) }
+        }
+        var updated = loaded
+        updated.filterIndex = view.filterIndex
+        updated.items = view.items
+        updated.itemRows = view.itemRows
+        updated.itemsGeneration = view.generation
+        return updated
     }
 
     // MARK: Users metadata for `IF CurrentUser.F` filters
@@ -353,19 +413,16 @@ package final class ModelServer: RecommendationEngine {
                     .interactions()
                 (histories, eventTypes) = Self.histories(snapshot, itemIndex: itemIndex)
             }
-            var attributes = ItemAttributes(ids: model.itemIDs)
-            var items: EntitySnapshot?
-            var itemRows: [Int32] = []
+            var view = ItemView(generation: 0, filterIndex: FilterIndex.build(items: ItemAttributes(ids: model.itemIDs)))
             if let itemsARN {
-                let snapshot = try stores.store(account: account, datasetARN: itemsARN, kind: .items).entities()
-                Self.fill(&attributes, from: snapshot, order: model.itemIDs)
-                items = snapshot
-                itemRows = snapshot.rows(for: model.itemIDs)
+                view = try Self.itemView(
+                    try stores.store(account: account, datasetARN: itemsARN, kind: .items), order: model.itemIDs
+                )
             }
             return Loaded(
                 model: model, itemIndex: itemIndex, histories: histories, eventTypes: eventTypes,
-                filterIndex: FilterIndex.build(items: attributes), items: items, itemRows: itemRows,
-                usersARN: usersARN
+                filterIndex: view.filterIndex, items: view.items, itemRows: view.itemRows,
+                usersARN: usersARN, itemsARN: itemsARN, itemsGeneration: view.generation
             )
         }
     }

@@ -409,3 +409,34 @@ def test_current_user_filters_read_the_users_dataset(catalogued, import_root):
     # PutUsers changes the attributes the next request sees.
     tenant.client("personalize-events").put_users(datasetArn=users, users=[{"userId": "u2", "properties": '{"age": 15}'}])
     assert genres("u2", minors) == {"Comedy|Drama"}
+
+
+def test_items_filters_and_metadata_see_put_items_at_once(catalogued):
+    tenant, group = catalogued
+    pz = tenant.personalize
+    runtime = tenant.client("personalize-runtime")
+    items_dataset = next(
+        d["datasetArn"] for d in pz.list_datasets(datasetGroupArn=group)["datasets"] if d["datasetType"] == "ITEMS"
+    )
+    no_horror = make_filter(pz, group, 'EXCLUDE ItemID WHERE Items.GENRES IN ("Horror")')
+    plain, _ = deploy(tenant, group, "aws-user-personalization")
+    version = pz.describe_campaign(campaignArn=plain)["campaign"]["solutionVersionArn"]
+    campaign = pz.create_campaign(
+        name=unique("meta"), solutionVersionArn=version, campaignConfig={"enableMetadataWithRecommendations": True}
+    )["campaignArn"]
+    wait_for_status(lambda: pz.describe_campaign(campaignArn=campaign)["campaign"])
+    top = runtime.get_recommendations(campaignArn=campaign, userId="u6", filterArn=no_horror)["itemList"][0]["itemId"]
+    assert genre(top) != "Horror"
+    events = tenant.client("personalize-events")
+    events.put_items(datasetArn=items_dataset, items=[{"itemId": top, "properties": '{"genres": "Horror"}'}])
+    try:
+        after = runtime.get_recommendations(
+            campaignArn=campaign, userId="u6", filterArn=no_horror, numResults=50, metadataColumns={"ITEMS": ["GENRES"]}
+        )["itemList"]
+        assert top not in {i["itemId"] for i in after}, "the Items filter did not see PutItems"
+        unfiltered = runtime.get_recommendations(
+            campaignArn=campaign, userId="u6", numResults=50, metadataColumns={"ITEMS": ["GENRES"]}
+        )["itemList"]
+        assert {"itemId": top, "metadata": {"GENRES": "Horror"}}.items() <= next(i for i in unfiltered if i["itemId"] == top).items()
+    finally:
+        events.put_items(datasetArn=items_dataset, items=[{"itemId": top, "properties": '{"genres": "Comedy|Drama"}'}])
