@@ -126,9 +126,12 @@ package struct AutoTrainingPlan: Sendable {
     /// The time the next automatic version is due; nil when automatic training is off.
     package var due: Date?
 
-    package init(solution: Solution, versions: [SolutionVersion], interval: TimeInterval, firstTrainingDelay: TimeInterval) {
+    package init(
+        solution: Solution, versions: [SolutionVersion], interval: TimeInterval, firstTrainingDelay: TimeInterval
+    ) {
         busy = versions.contains {
-            [LifecycleStatus.createPending, LifecycleStatus.createInProgress, "CREATE STOPPING"].contains($0.status ?? "")
+            [LifecycleStatus.createPending, LifecycleStatus.createInProgress, "CREATE STOPPING"].contains(
+                $0.status ?? "")
         }
         guard solution.performAutoTraining == true, let created = solution.creationDateTime else {
             due = nil

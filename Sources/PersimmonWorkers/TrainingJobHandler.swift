@@ -258,7 +258,9 @@ package struct TrainingJobHandler: JobHandler {
             ResourceQuery(kind: .solutionVersion, parentARN: solution, statuses: [LifecycleStatus.active], limit: 1)
         )
         guard let record = active.first else {
-            throw ServiceError(.invalidInput, "trainingMode UPDATE needs an ACTIVE solution version of \(solution) to update.")
+            throw ServiceError(
+                .invalidInput, "trainingMode UPDATE needs an ACTIVE solution version of \(solution) to update."
+            )
         }
         let path = try models.path(account: account, solutionVersionARN: record.arn)
         let model = try await pool.run { try TrainedModel.load(from: path) }

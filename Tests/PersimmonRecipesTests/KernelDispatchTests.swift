@@ -21,8 +21,9 @@ import Testing
 
     @Test(
         "the wide conjugate-gradient build solves the same rows as the baseline one",
-        .enabled(if: KernelDispatch.cpuInfoSupportsWideVectors(
-            (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "")),
+        .enabled(
+            if: KernelDispatch.cpuInfoSupportsWideVectors(
+                (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "")),
         arguments: [8, 64, 70])
     func sameSolutions(factors f: Int) {
         var rng = Xoshiro256(seed: UInt64(f))

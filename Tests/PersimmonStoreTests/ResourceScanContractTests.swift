@@ -13,7 +13,8 @@ struct ResourceScanContractTests {
             var expected: [ResourceRecord] = []
             for (k, account) in accounts.enumerated() {
                 for name in ["b-group", "a-group", "C-group"] {
-                    let record = datasetGroup(account, "\(name)-\(k)", status: name == "b-group" ? "CREATE PENDING" : "ACTIVE")
+                    let record = datasetGroup(
+                        account, "\(name)-\(k)", status: name == "b-group" ? "CREATE PENDING" : "ACTIVE")
                     try await store.insert(record)
                     expected.append(record)
                 }

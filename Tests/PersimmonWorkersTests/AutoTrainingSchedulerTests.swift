@@ -82,7 +82,8 @@ final class ManualClock: WallClock {
     /// Training "finishes": every version being created becomes ACTIVE.
     func finishTraining(_ account: String) async throws {
         for record in try await storage.list(
-            account: AccountID(account), ResourceQuery(kind: .solutionVersion, statuses: [LifecycleStatus.createPending])
+            account: AccountID(account),
+            ResourceQuery(kind: .solutionVersion, statuses: [LifecycleStatus.createPending])
         ) {
             _ = try await resources.setStatus(record, to: LifecycleStatus.active, now: clock.now())
         }
@@ -150,7 +151,8 @@ final class ManualClock: WallClock {
         _ = try await service.updateSolution(
             .init(
                 solutionArn: arn, performAutoTraining: true,
-                solutionUpdateConfig: SolutionUpdateConfig(autoTrainingConfig: AutoTrainingConfig(schedulingExpression: "rate(1 day)"))
+                solutionUpdateConfig: SolutionUpdateConfig(
+                    autoTrainingConfig: AutoTrainingConfig(schedulingExpression: "rate(1 day)"))
             ),
             context: context(account)
         )
@@ -162,7 +164,8 @@ final class ManualClock: WallClock {
         clock.advance(by: 1_801)
         #expect(try await scheduler.tick().count == 1)
         try await finishTraining(account)
-        _ = try await service.updateSolution(.init(solutionArn: arn, performAutoTraining: false), context: context(account))
+        _ = try await service.updateSolution(
+            .init(solutionArn: arn, performAutoTraining: false), context: context(account))
         clock.advance(by: 5 * Self.day)
         #expect(try await scheduler.tick().isEmpty)
         #expect(try await versions(account, arn).count == 1)

@@ -3,7 +3,8 @@
 
 Imports ml-latest-small (ratings.csv as Interactions with EVENT_TYPE=rating; movies.csv as Items with GENRES
 categorical and TITLE textual) and Last.fm (user_artists.dat as Interactions, no timestamps so every event gets
-TIMESTAMP 0; artists with their ten most used tags as a categorical TAGS field), trains every recipe once per split
+TIMESTAMP 0; artists with their ten most used tags as a categorical TAGS field; also with every order-dependent
+part of the recipes switched off, see BAG), trains every recipe once per split
 seed (the Persimmon algorithm hyperparameter `evaluation_split_seed` picks GetSolutionMetrics' 90/10 user split),
 and prints GetSolutionMetrics means ± sample sd next to EVALUATION.md's baselines, with the wall time from
 CreateSolutionVersion to ACTIVE (which includes the metrics run: a second training on the split).
@@ -221,11 +222,30 @@ def load_dataset(pz, account: str, name: str, interactions: Path, items: Path, s
     return group
 
 
-def train(pz, group: str, name: str, recipe: str, seed: int) -> dict:
+# Last.fm has no timestamps, so the protocol's (timestamp, item id) order is the artists' ID order and the "newest"
+# events are the highest IDs: the recipes' sequence-aware parts learn that order. These settings switch every
+# order-dependent part off (a history is a bag), which is what the order-blind reference baselines see.
+BAG = {
+    "aws-sims": {"co_occurrence_window": "0", "co_occurrence_direction": "both", "recency_half_life": "0",
+                 "history_length": "1000"},
+    "aws-similar-items": {"co_occurrence_window": "0", "co_occurrence_direction": "both", "recency_half_life": "0",
+                          "history_length": "1000"},
+    "aws-user-personalization": {"recency_mask": "false", "co_occurrence_window": "0",
+                                 "co_occurrence_direction": "both", "bptt": "1000"},
+}
+# ../shared/tools/eval_protocol.py on Last.fm (user_artists.dat, TIMESTAMP 0), seeds 42-46, default parameters
+LASTFM_BASELINES = {
+    "popularity count": [0.0026, 0.2951, 0.1032, 0.1121, 0.1189, 0.0636, 0.0400, 0.0193],
+    "item co-occurrence (SIMS-like)": [0.0693, 0.3697, 0.1573, 0.1820, 0.2257, 0.1281, 0.0864, 0.0557],
+    "weighted ALS (implicit)": [0.0367, 0.3273, 0.1414, 0.1816, 0.2349, 0.1266, 0.1001, 0.0654],
+}
+
+
+def train(pz, group: str, name: str, recipe: str, seed: int, extra: dict | None = None) -> dict:
     solution = pz.create_solution(
         name=name, datasetGroupArn=group, recipeArn=f"arn:aws:personalize:::recipe/{recipe}",
         performAutoTraining=False,
-        solutionConfig={"algorithmHyperParameters": {"evaluation_split_seed": str(seed)}},
+        solutionConfig={"algorithmHyperParameters": {"evaluation_split_seed": str(seed), **(extra or {})}},
     )["solutionArn"]
     wait(lambda: pz.describe_solution(solutionArn=solution), "solution")
     started = time.monotonic()
@@ -245,19 +265,18 @@ def fmt(values: list[float]) -> str:
     return f"{statistics.mean(values):.4f} ± {statistics.stdev(values):.4f}"
 
 
-def table(results: list[dict], with_baselines: bool) -> str:
+def table(results: list[dict], baselines: dict) -> str:
     lines = ["| recipe | " + " | ".join(SHORT) + " | CreateSolutionVersion → ACTIVE |",
              "|---|" + "---|" * (len(SHORT) + 1)]
     by_recipe: dict[str, list[dict]] = collections.defaultdict(list)
     for r in results:
-        by_recipe[r["recipe"]].append(r)
+        by_recipe[r["recipe"] + (" (bag)" if r.get("bag") else "")].append(r)
     for recipe, runs in by_recipe.items():
         cells = [fmt([run["metrics"][m] for run in runs]) for m in METRICS]
         walls = [run["wall_s"] for run in runs]
         lines.append(f"| {recipe} | " + " | ".join(cells) + f" | {statistics.mean(walls):.2f} s |")
-    if with_baselines:
-        for name, values in BASELINES.items():
-            lines.append(f"| *baseline: {name}* | " + " | ".join(f"{v:.4f}" for v in values) + " | |")
+    for name, values in baselines.items():
+        lines.append(f"| *baseline: {name}* | " + " | ".join(f"{v:.4f}" for v in values) + " | |")
     return "\n".join(lines)
 
 
@@ -294,17 +313,22 @@ def main() -> None:
                 interactions, items, schema = prepare(args.shared, root)
                 group = load_dataset(pz, account["AccountId"], dataset, interactions, items, schema)
                 results = []
-                for recipe in recipes:
+                runs = [(recipe, None) for recipe in recipes]
+                if dataset == "lastfm":
+                    runs += [(recipe, BAG[recipe]) for recipe in recipes if recipe in BAG]
+                for recipe, extra in runs:
                     for seed in seeds:
-                        result = train(pz, group, f"{dataset}-{recipe}-{seed}", recipe, seed)
+                        name = f"{dataset}-{recipe}-{seed}" + ("-bag" if extra else "")
+                        result = train(pz, group, name, recipe, seed, extra)
                         result["dataset"] = dataset
+                        result["bag"] = extra is not None
                         print(f"# {dataset} {recipe} seed {seed}: NDCG@25 "
                               f"{result['metrics']['normalized_discounted_cumulative_gain_at_25']:.4f} "
                               f"in {result['wall_s']:.2f} s", file=sys.stderr)
                         results.append(result)
                 everything += results
                 print(f"\n## {dataset} (seeds {args.seeds})\n")
-                print(table(results, with_baselines=dataset == "ml"))
+                print(table(results, BASELINES if dataset == "ml" else LASTFM_BASELINES))
             load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
             print(f"\n# load after: {load}")
             if args.json:
