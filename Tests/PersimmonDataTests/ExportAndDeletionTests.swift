@@ -104,6 +104,16 @@ private func rendered(_ snapshot: EntitySnapshot) -> [[String?]] {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.sub("out/nested")) == ["export.csv"])
     }
 
+    @Test func anEmptySelectionIsTheHeaderAlone() throws {
+        let directory = TemporaryDirectory()
+        let store = try DatasetStore(directory: directory.sub("users"), kind: .users)
+        #expect(try exportText(store, fields: ["USER_ID", "AGE"], origins: [.bulk, .put]) == "USER_ID,AGE\n")
+        try importOK("USER_ID,AGE,MEMBERSHIP\nu1,30,gold\n", into: store, schema: Schemas.users)
+        #expect(try exportText(store, fields: ["USER_ID", "AGE"], origins: [.put]) == "USER_ID,AGE\n")
+        let summary = try store.exportCSV(toFile: directory.sub("u.csv"), fields: ["USER_ID"], origins: [.bulk])
+        #expect(summary == ExportSummary(records: 1, bytes: "USER_ID\nu1\n".utf8.count))
+    }
+
     @Test func fieldsMissingFromTheDataAreEmpty() throws {
         let directory = TemporaryDirectory()
         let store = try DatasetStore(directory: directory.sub("interactions"), kind: .interactions)
