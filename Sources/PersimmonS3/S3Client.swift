@@ -1,9 +1,8 @@
 import AsyncHTTPClient
+import Foundation
 import NIOCore
 import NIOHTTP1
 import PersimmonSigV4
-
-import Foundation
 
 /// Where the server's own S3-compatible storage is and how to sign for it.
 package struct S3Configuration: Sendable {
@@ -157,7 +156,9 @@ package struct S3Client: Sendable {
             var etags: [String] = []
             var part = first
             while !part.isEmpty {
-                etags.append(try await uploadPart(bucket: bucket, key: key, uploadID: uploadID, number: etags.count + 1, body: part))
+                etags.append(
+                    try await uploadPart(
+                        bucket: bucket, key: key, uploadID: uploadID, number: etags.count + 1, body: part))
                 part = [UInt8](try handle.read(upToCount: partSize) ?? Data())
             }
             try await completeMultipartUpload(bucket: bucket, key: key, uploadID: uploadID, etags: etags)
@@ -203,7 +204,8 @@ package struct S3Client: Sendable {
     func completeMultipartUpload(bucket: String, key: String, uploadID: String, etags: [String]) async throws {
         var xml = "<CompleteMultipartUpload>"
         for (index, etag) in etags.enumerated() {
-            let escaped = etag.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+            let escaped = etag.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
+                of: "\"", with: "&quot;")
             xml += "<Part><PartNumber>\(index + 1)</PartNumber><ETag>\(escaped)</ETag></Part>"
         }
         xml += "</CompleteMultipartUpload>"
@@ -259,7 +261,8 @@ package struct S3Client: Sendable {
             date: Date()
         )
         let scheme = base.scheme ?? "http"
-        var request = HTTPClientRequest(url: "\(scheme)://\(host)\(path)\(queryString.isEmpty ? "" : "?" + queryString)")
+        var request = HTTPClientRequest(
+            url: "\(scheme)://\(host)\(path)\(queryString.isEmpty ? "" : "?" + queryString)")
         request.method = method
         for (name, value) in headers + signed where name != "host" {
             request.headers.add(name: name, value: value)

@@ -50,7 +50,8 @@ package struct DataDeletionJobHandler: JobHandler {
     package func run(_ job: JobRecord) async throws {
         guard var record = try await resources.store.get(account: job.account, arn: job.resourceARN) else { return }
         if record.status == LifecycleStatus.createPending || record.status == DataDeletionStatus.pending {
-            guard let updated = try await resources.setStatus(record, to: DataDeletionStatus.inProgress, now: clock.now())
+            guard
+                let updated = try await resources.setStatus(record, to: DataDeletionStatus.inProgress, now: clock.now())
             else { throw ServiceError(.resourceInUse, "concurrent change to \(record.arn)") }
             record = updated
         }
@@ -146,7 +147,8 @@ enum UserIDList {
         var records = try CSVRecords.split(bytes, name: name)
         while let first = records.first, first == [""] { records.removeFirst() }
         guard let header = records.first else {
-            throw ServiceError(.invalidInput, "The file \(name) is empty: it must have a USER_ID header and one user ID per line.")
+            throw ServiceError(
+                .invalidInput, "The file \(name) is empty: it must have a USER_ID header and one user ID per line.")
         }
         guard header.count == 1, header[0].uppercased() == "USER_ID" else {
             throw ServiceError(
@@ -158,10 +160,13 @@ enum UserIDList {
         for (index, record) in records.dropFirst().enumerated() {
             if record.count == 1 && record[0].isEmpty { continue }
             guard record.count == 1 else {
-                throw ServiceError(.invalidInput, "The file \(name) has \(record.count) fields on record \(index + 1); expected one USER_ID.")
+                throw ServiceError(
+                    .invalidInput,
+                    "The file \(name) has \(record.count) fields on record \(index + 1); expected one USER_ID.")
             }
             guard record[0].unicodeScalars.count <= 256 else {
-                throw ServiceError(.invalidInput, "The file \(name) has a USER_ID longer than 256 characters on record \(index + 1).")
+                throw ServiceError(
+                    .invalidInput, "The file \(name) has a USER_ID longer than 256 characters on record \(index + 1).")
             }
             ids.insert(record[0])
         }

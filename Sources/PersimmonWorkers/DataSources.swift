@@ -194,7 +194,8 @@ package struct DataSources: DataLocations {
         if suffix.contains("..") || suffix.contains(".") {
             throw ServiceError(.invalidInput, "The data location \(location) is outside the import root.")
         }
-        let real = ([Self.realPath(existing)!] + suffix).joined(separator: "/").replacingOccurrences(of: "//", with: "/")
+        let real = ([Self.realPath(existing)!] + suffix).joined(separator: "/").replacingOccurrences(
+            of: "//", with: "/")
         guard try isInsideRoot(real) else {
             throw ServiceError(.invalidInput, "The data location \(location) is outside the import root.")
         }

@@ -54,7 +54,9 @@ package struct ExportJobHandler: JobHandler {
     package func run(_ job: JobRecord) async throws {
         guard var record = try await resources.store.get(account: job.account, arn: job.resourceARN) else { return }
         if record.status == LifecycleStatus.createPending {
-            guard let updated = try await resources.setStatus(record, to: LifecycleStatus.createInProgress, now: clock.now())
+            guard
+                let updated = try await resources.setStatus(
+                    record, to: LifecycleStatus.createInProgress, now: clock.now())
             else { throw ServiceError(.resourceInUse, "concurrent change to \(record.arn)") }
             record = updated
         }

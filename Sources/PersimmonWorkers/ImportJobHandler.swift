@@ -46,7 +46,9 @@ package struct ImportJobHandler: JobHandler {
         let store = resources.store
         guard var record = try await store.get(account: job.account, arn: job.resourceARN) else { return }
         if record.status == LifecycleStatus.createPending {
-            guard let updated = try await resources.setStatus(record, to: LifecycleStatus.createInProgress, now: clock.now())
+            guard
+                let updated = try await resources.setStatus(
+                    record, to: LifecycleStatus.createInProgress, now: clock.now())
             else { throw ServiceError(.resourceInUse, "concurrent change to \(record.arn)") }
             record = updated
         }

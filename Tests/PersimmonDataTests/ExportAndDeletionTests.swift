@@ -153,7 +153,8 @@ private func rendered(_ snapshot: EntitySnapshot) -> [[String?]] {
         #expect(stats.records == after.count)
         // The deleted IDs are not left in any segment's dictionary.
         for segment in store.segments {
-            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: directory.sub("interactions/" + segment.file))))
+            let bytes = try [UInt8](
+                Data(contentsOf: URL(fileURLWithPath: directory.sub("interactions/" + segment.file))))
             let needle = Array("u3".utf8)
             let found = (0..<(bytes.count - 1)).contains { bytes[$0] == needle[0] && bytes[$0 + 1] == needle[1] }
             #expect(!found, "\(segment.file) still holds the ID u3")

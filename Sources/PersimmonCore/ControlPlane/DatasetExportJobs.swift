@@ -14,7 +14,8 @@ extension ControlPlaneService {
         let dataset = try await resources.require(input.datasetArn, kind: .dataset, context: context)
         guard dataset.status == LifecycleStatus.active else {
             throw ServiceError(
-                .resourceInUse, "The dataset \(dataset.arn) is \(dataset.status ?? "unavailable"); it must be ACTIVE to export."
+                .resourceInUse,
+                "The dataset \(dataset.arn) is \(dataset.status ?? "unavailable"); it must be ACTIVE to export."
             )
         }
         let mode = input.ingestionMode ?? ExportIngestionMode.defaultMode

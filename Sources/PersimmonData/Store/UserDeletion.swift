@@ -29,7 +29,8 @@ extension DatasetStore {
     ///
     /// Memory: one segment's columns at a time.
     package func deleteUsers(_ userIDs: Set<String>) throws(DatasetError) -> UserDeletionSummary {
-        var summary = UserDeletionSummary(deletedRows: 0, matchedUsers: [], rewrittenSegments: 0, generation: generation)
+        var summary = UserDeletionSummary(
+            deletedRows: 0, matchedUsers: [], rewrittenSegments: 0, generation: generation)
         guard !userIDs.isEmpty else { return summary }
         var replacements: [SegmentReplacement] = []
         do throws(DatasetError) {
