@@ -208,6 +208,8 @@ package final class EventCompactor: Service {
     private let eager = Mutex(Eager())
     /// One compaction at a time.
     private let serial = AsyncSerial()
+    /// Sealed log files whose import has not succeeded yet, oldest first.
+    private let unimported = Mutex<[EventLog.Sealed]>([])
 
     package init(
         log: EventLog, stores: DatasetStores, pool: ComputePool, interval: Duration = .seconds(1),
@@ -275,14 +277,20 @@ package final class EventCompactor: Service {
         await compactLogged()
     }
 
-    /// Seals the log's current file and imports its entries.
+    /// Seals the log's current file and imports its entries (after any sealed file a failed compaction left).
     package func compact() async throws {
         try await serial.run {
-            guard let sealed = try await self.log.rotate() else { return }
+            if let sealed = try await self.log.rotate() {
+                self.unimported.withLock { $0.append(sealed) }
+            }
             let stores = self.stores
             let logger = self.logger
-            try await self.pool.run { try Self.importEntries(sealed.entries, stores: stores, logger: logger) }
-            self.log.discard(sealed)
+            while let sealed = self.unimported.withLock({ $0.first }) {
+                // A failure leaves the sealed file on disk and in the list: the next compaction retries it.
+                try await self.pool.run { try Self.importEntries(sealed.entries, stores: stores, logger: logger) }
+                self.log.discard(sealed)
+                self.unimported.withLock { _ = $0.removeFirst() }
+            }
         }
     }
 
