@@ -47,7 +47,8 @@ struct AuditRetentionService: Service {
                     return
                 } catch {
                     logger.error(
-                        "audit retention pruning failed; retrying later", metadata: ["error": "\(String(reflecting: error))"])
+                        "audit retention pruning failed; retrying later",
+                        metadata: ["error": "\(String(reflecting: error))"])
                 }
                 try await Task.sleep(for: interval)
             }

@@ -59,7 +59,8 @@ private struct TwoProcesses {
     func check() -> AuthorizationCheck {
         AuthorizationCheck(
             action: "personalize:DescribeDatasetGroup",
-            resource: "arn:aws:personalize:us-east-1:\(account):dataset-group/movies", resourceAccount: account.rawValue)
+            resource: "arn:aws:personalize:us-east-1:\(account):dataset-group/movies", resourceAccount: account.rawValue
+        )
     }
 }
 
@@ -88,12 +89,14 @@ struct IAMAuthorizationPathTests {
         // though nothing invalidated its cache.
         try await world.first.service.putInlinePolicy(
             on: .user, entityName: "alice", policyName: "read",
-            document: #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"personalize:Describe*","Resource":"*"}}"#,
+            document:
+                #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"personalize:Describe*","Resource":"*"}}"#,
             context: world.context)
         #expect(try await decide().decision == .allow)
         try await world.first.service.putInlinePolicy(
             on: .user, entityName: "alice", policyName: "deny",
-            document: #"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"personalize:*","Resource":"*"}}"#,
+            document:
+                #"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"personalize:*","Resource":"*"}}"#,
             context: world.context)
         #expect(try await decide().decision == .explicitDeny)
     }
@@ -107,7 +110,8 @@ struct IAMAuthorizationPathTests {
             name: "alice", path: "/", permissionsBoundary: nil, tags: [], context: world.context)
         try await world.first.service.putInlinePolicy(
             on: .user, entityName: "alice", policyName: "read",
-            document: #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"personalize:*","Resource":"*"}}"#,
+            document:
+                #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"personalize:*","Resource":"*"}}"#,
             context: world.context)
         let user = try #require(try await world.first.service.snapshot(account: world.account).users.first)
         let principal = Principal(

@@ -302,7 +302,8 @@ struct IAMStoreContractTests {
             ]
             try await store.appendAuditEvents(
                 resources.enumerated().map {
-                    auditEvent("type-\($0.offset)", account: account, time: baseTime + Int64($0.offset), resource: $0.element)
+                    auditEvent(
+                        "type-\($0.offset)", account: account, time: baseTime + Int64($0.offset), resource: $0.element)
                 })
             func ids(_ name: String) async throws -> [String] {
                 let type = try #require(AuditResourceType(cloudTrailName: name))
@@ -332,7 +333,9 @@ struct IAMStoreContractTests {
             let second = randomAccount()
             try await store.appendAuditEvents(
                 (0..<5).map { auditEvent("old-a\($0)", account: first, time: old + Int64($0), resource: "*") }
-                    + (0..<2).map { auditEvent("old-b\($0)", account: second, time: old + 10 + Int64($0), resource: "*") }
+                    + (0..<2).map {
+                        auditEvent("old-b\($0)", account: second, time: old + 10 + Int64($0), resource: "*")
+                    }
                     + [auditEvent("recent", account: first, time: baseTime, resource: "*")])
             #expect(try await store.pruneAuditEvents(before: old + 100, limit: 0) == 0)
             // The three oldest go first, whatever their account.

@@ -265,7 +265,9 @@ package struct PolicySimulator: Sendable {
                 entry.type.hasSuffix("List") ? .strings(entry.values) : .string(entry.values.first ?? "")
         }
         let identityEvaluator = PolicyEvaluator(policies: set)
-        let resourceEvaluator = resourcePolicy.map { PolicyEvaluator(policies: CompiledPolicySet(identityPolicies: [$0])) }
+        let resourceEvaluator = resourcePolicy.map {
+            PolicyEvaluator(policies: CompiledPolicySet(identityPolicies: [$0]))
+        }
         let hasBoundary = !(set.permissionsBoundaries ?? []).isEmpty
         var results: [SimulationResult] = []
         for action in actions {
@@ -286,7 +288,8 @@ package struct PolicySimulator: Sendable {
                 var matched: [MatchedStatement] = []
                 if identity.result == .explicitlyDenied || onResource?.result == .explicitlyDenied {
                     decision = .explicitlyDenied
-                    matched = identity.matchedStatements.filter { $0.effect == .deny }
+                    matched =
+                        identity.matchedStatements.filter { $0.effect == .deny }
                         + (onResource?.matchedStatements ?? []).filter { $0.effect == .deny }
                 } else {
                     let identityAllows = identity.result == .allowed
