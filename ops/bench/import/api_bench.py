@@ -39,6 +39,8 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--csv", required=True)
     ap.add_argument("--skip-duckdb", action="store_true")
+    ap.add_argument("--export", action="store_true",
+                    help="also time CreateDatasetExportJob of the imported data to file:// (next to the CSV)")
     a = ap.parse_args()
     csv_path = os.path.realpath(a.csv)
     size = os.path.getsize(csv_path)
@@ -101,6 +103,26 @@ def main():
         if status["status"] != "ACTIVE":
             sys.exit(f"import failed: {status.get('failureReason')}")
         peak_kb = vm_hwm_kb(server.pid)
+        export_seconds = None
+        if a.export:
+            out_dir = os.path.join(os.path.dirname(csv_path), "bench-export")
+            start = time.perf_counter()
+            export = pz.create_dataset_export_job(
+                jobName="bench", datasetArn=dataset, ingestionMode="BULK",
+                roleArn=f"arn:aws:iam::{account['AccountId']}:role/bench",
+                jobOutput={"s3DataDestination": {"path": f"file://{out_dir}/"}},
+            )["datasetExportJobArn"]
+            while True:
+                described = pz.describe_dataset_export_job(datasetExportJobArn=export)["datasetExportJob"]
+                if described["status"] in ("ACTIVE", "CREATE FAILED"):
+                    break
+                time.sleep(0.1)
+            export_seconds = time.perf_counter() - start
+            if described["status"] != "ACTIVE":
+                sys.exit(f"export failed: {described.get('failureReason')}")
+            export_bytes = os.path.getsize(os.path.join(out_dir, "bench", "part-00000.csv"))
+            subprocess.run(["rm", "-rf", out_dir])
+            export_peak_kb = vm_hwm_kb(server.pid)
         stats = json.loads(subprocess.run(
             [a.binary, "admin", "dataset-stats", dataset, "--endpoint-url", url],
             env=admin_env, capture_output=True, text=True, check=True,
@@ -118,6 +140,10 @@ def main():
     print(f"server_peak_rss_kb={peak_kb}")
     print(f"server_idle_rss_kb={idle_hwm}")
     result = {"api_seconds": seconds, "records": rows, "bytes": size, "peak_kb": peak_kb}
+    if export_seconds is not None:
+        print(f"export_seconds={export_seconds:.3f}")
+        print(f"export_bytes={export_bytes}")
+        print(f"server_peak_rss_after_export_kb={export_peak_kb}")
 
     if not a.skip_duckdb:
         proc = subprocess.run(
@@ -144,6 +170,9 @@ def main():
         print(f"{'DuckDB ' + dversion + ' (' + dthreads + ' threads)':<34}{dsecs:>9.2f}{mb / dsecs:>9.1f}"
               f"{rows / dsecs:>13,.0f}{drss / 1024:>8.0f} MB")
         print(f"ratio (ours / DuckDB throughput): {dsecs / seconds:.2f}   (target >= 0.5)")
+    if export_seconds is not None:
+        print(f"{'Persimmon export (BULK, file://)':<34}{export_seconds:>9.2f}{export_bytes / 1e6 / export_seconds:>9.1f}"
+              f"{rows / export_seconds:>13,.0f}{export_peak_kb / 1024:>8.0f} MB")
     print(f"server peak RSS {peak_kb / 1024:.0f} MB (idle before the import {idle_hwm / 1024:.0f} MB; target < 1536 MB)")
 
 
