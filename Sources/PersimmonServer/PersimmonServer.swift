@@ -151,7 +151,11 @@ package enum PersimmonServer {
         let engine = ModelServer(store: storage, stores: datasetStores, models: modelFiles, pool: pool)
         // PutEvents' durable log; what a crash left in it goes into the datasets before the server answers.
         let eventLog = try EventLog(directory: (dataDirectory.path as NSString).appendingPathComponent("events"))
-        let compactor = EventCompactor(log: eventLog, stores: datasetStores, pool: pool, logger: logger)
+        let compactor = EventCompactor(
+            log: eventLog, stores: datasetStores, pool: pool,
+            // Test hook (conformance: recovery from the log alone): no compaction while running.
+            automatic: ProcessInfo.processInfo.environment["PERSIMMON_TEST_HOLD_EVENT_LOG"] != "1", logger: logger
+        )
         try compactor.recover()
         let parts = makeComponents(
             storage: storage, box: box, clock: clock,

@@ -211,10 +211,15 @@ package final class EventCompactor: Service {
     /// Sealed log files whose import has not succeeded yet, oldest first.
     private let unimported = Mutex<[EventLog.Sealed]>([])
 
+    /// When false, nothing is compacted while the server runs (only at start and at graceful shutdown): a test hook
+    /// that proves recovery from the log alone.
+    private let automatic: Bool
+
     package init(
         log: EventLog, stores: DatasetStores, pool: ComputePool, interval: Duration = .seconds(1),
-        spacing: Duration = .milliseconds(200), logger: Logger
+        spacing: Duration = .milliseconds(200), automatic: Bool = true, logger: Logger
     ) {
+        self.automatic = automatic
         self.log = log
         self.stores = stores
         self.pool = pool
@@ -226,6 +231,7 @@ package final class EventCompactor: Service {
     /// Compacts soon after an append: at once when idle, else after the running compaction (spaced by
     /// `spacing`), so streamed events reach the datasets — and training and exports — within milliseconds.
     package func soon() {
+        guard automatic else { return }
         let start = eager.withLock { state -> Bool in
             if state.running {
                 state.again = true
@@ -272,7 +278,7 @@ package final class EventCompactor: Service {
     package func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            await compactLogged()
+            if automatic { await compactLogged() }
         }
         await compactLogged()
     }
