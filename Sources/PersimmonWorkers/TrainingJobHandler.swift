@@ -167,12 +167,15 @@ package struct TrainingJobHandler: JobHandler {
         }
         let config = version.solutionConfig
         var raw = try Self.trainingData(snapshot, eventType: version.eventType)
-        if recipe == .similarItems, let itemsARN = try await itemsDataset(of: groupARN, account: account) {
-            // similar-items: every item of the Items dataset joins the catalogue, with its metadata
+        if [.similarItems, .userPersonalization, .personalizedRanking].contains(recipe),
+            let itemsARN = try await itemsDataset(of: groupARN, account: account)
+        {
+            // every item of the Items dataset joins the catalogue with its CREATION_TIMESTAMP (exploration of new
+            // items) and metadata (similar-items)
             let items = try await pool.run {
                 try stores.store(account: account, datasetARN: itemsARN, kind: .items).entities()
             }
-            raw = Self.withItems(raw, items)
+            raw = Self.withItems(raw, items, metadata: recipe == .similarItems)
         }
         // Byte-ordered IDs, as the evaluation protocol (numpy.unique) indexes them, so metrics match eval_protocol.py.
         let data = raw.canonicalized()
@@ -294,20 +297,27 @@ package struct TrainingJobHandler: JobHandler {
         return nil
     }
 
-    /// `data` with the Items dataset joined in: items that have no interactions are appended to the catalogue, and
-    /// every metadata field except the ID and CREATION_TIMESTAMP becomes `itemMetadata` (categorical strings split on
-    /// `|`, textual fields as text, numbers as numbers, other strings and booleans as one category).
-    static func withItems(_ data: InteractionData, _ items: EntitySnapshot) -> InteractionData {
+    /// `data` with the Items dataset joined in: items that have no interactions are appended to the catalogue (AWS
+    /// counts them in `coverage` too), CREATION_TIMESTAMP becomes `itemCreationTimestamps` (seconds; exploration
+    /// of new items), and every other field except the ID becomes `itemMetadata` (categorical strings split on `|`,
+    /// textual fields as text, numbers as numbers, other strings and booleans as one category).
+    static func withItems(_ data: InteractionData, _ items: EntitySnapshot, metadata: Bool = true) -> InteractionData {
         var result = data
         var known = Set(data.itemIDs)
         for id in items.ids where known.insert(id).inserted { result.itemIDs.append(id) }
         result.itemCount = result.itemIDs.count
-        if !result.itemCreationTimestamps.isEmpty {
-            result.itemCreationTimestamps += [Int64](
-                repeating: .min, count: result.itemCount - result.itemCreationTimestamps.count
-            )
-        }
         let rows = items.rows(for: result.itemIDs)
+        var created = result.itemCreationTimestamps
+        created += [Int64](repeating: .min, count: result.itemCount - created.count)
+        if let column = items.columns.first(where: { $0.field.name.uppercased() == "CREATION_TIMESTAMP" }) {
+            for (item, row) in rows.enumerated() where row >= 0 {
+                if let text = column.string(at: Int(row)), let value = Double(text), value.isFinite {
+                    created[item] = Int64(value)
+                }
+            }
+        }
+        result.itemCreationTimestamps = created.contains(where: { $0 != .min }) ? created : []
+        guard metadata else { return result }
         var fields: [ItemMetadata.Field] = []
         for column in items.columns {
             let field = column.field

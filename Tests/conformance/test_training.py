@@ -230,3 +230,49 @@ def test_evaluation_split_seed_chooses_the_metrics_split(dtenant, import_root):
         ),
         "InvalidInputException",
     )
+
+
+EXPLORATION_ITEMS_SCHEMA = avro(
+    "Items",
+    [
+        {"name": "ITEM_ID", "type": "string"},
+        {"name": "GENRES", "type": ["null", "string"], "categorical": True},
+        {"name": "CREATION_TIMESTAMP", "type": "long"},
+    ],
+)
+
+
+def test_user_personalization_explores_new_items_from_the_items_dataset(dtenant, import_root):
+    """i150-i154 are in the Items dataset only, created today; the rest were created a year ago. With exploration
+    the new items reach users' lists; without it they do not."""
+    pz = dtenant.personalize
+    dataset, group = make_interactions_dataset(dtenant)
+    path = import_root / f"{unique('exp-int')}.csv"
+    path.write_text(interactions_csv(3000, users=80, items=150))
+    assert run_import(pz, dataset, f"file://{path}")["status"] == "ACTIVE"
+    _, schema = dtenant.create_schema(EXPLORATION_ITEMS_SCHEMA)
+    items = dtenant.create_dataset(group, schema, "Items")
+    now = int(time.time())
+    lines = ["ITEM_ID,GENRES,CREATION_TIMESTAMP"]
+    lines += [f"i{n},Drama,{now - 365 * 86400}" for n in range(150)]
+    lines += [f"i{n},Drama,{now - 3600}" for n in range(150, 155)]
+    items_path = import_root / f"{unique('exp-items')}.csv"
+    items_path.write_text("\n".join(lines) + "\n")
+    assert run_import(pz, items, f"file://{items_path}")["status"] == "ACTIVE"
+    solution = make_solution(pz, group, "arn:aws:personalize:::recipe/aws-user-personalization")
+    version = wait_version(pz, pz.create_solution_version(solutionArn=solution)["solutionVersionArn"])
+    assert version["status"] == "ACTIVE", version.get("failureReason")
+    runtime = dtenant.client("personalize-runtime")
+    fresh = {f"i{n}" for n in range(150, 155)}
+    lists = {}
+    for weight in ("1", "0"):
+        campaign = pz.create_campaign(
+            name=unique("camp"), solutionVersionArn=version["solutionVersionArn"], minProvisionedTPS=1,
+            campaignConfig={"itemExplorationConfig": {"explorationWeight": weight, "explorationItemAgeCutOff": "30"}},
+        )["campaignArn"]
+        wait_for_status(lambda: pz.describe_campaign(campaignArn=campaign)["campaign"])
+        lists[weight] = {
+            i["itemId"] for i in runtime.get_recommendations(campaignArn=campaign, userId="u1", numResults=25)["itemList"]
+        }
+    assert lists["1"] & fresh, lists["1"]
+    assert not lists["0"] & fresh, lists["0"]
