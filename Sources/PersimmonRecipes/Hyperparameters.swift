@@ -97,6 +97,8 @@ extension Recipe {
                 HyperparameterSpec(
                     "cold_item_interactions", .continuous, default: "5", bounds: 0...100_000, search: 0...50),
                 HyperparameterSpec(
+                    "metadata_max_term_items", .integer, default: "20000", bounds: 2...100_000_000),
+                HyperparameterSpec(
                     "popularity_discount_factor", .continuous, default: "0.5", bounds: 0...1, search: 0...1),
                 HyperparameterSpec(
                     "min_cointeraction_count", .integer, default: "2", bounds: 0...10, search: 0...10),

@@ -203,7 +203,13 @@ struct MetadataSimilarity {
     }
 
     /// For every item its `count` most similar other items (cosine > 0), best first; ties by item index.
-    func neighbours(count: Int, threads: Int, cancel: CancellationFlag) throws(RecipeError) -> NeighbourIndex {
+    ///
+    /// Terms shared by more than `maxTermItems` items are left out of the neighbour search (they still weigh in
+    /// the vectors' norms): it costs Σ df² over the searched terms, and a term that common has a small IDF weight
+    /// anyway. This bounds the work on large catalogues with coarse categories.
+    func neighbours(
+        count: Int, maxTermItems: Int = .max, threads: Int, cancel: CancellationFlag
+    ) throws(RecipeError) -> NeighbourIndex {
         let itemCount = starts.count - 1
         // inverted index: feature → (item, weight)
         var postingStarts = [Int](repeating: 0, count: featureCount + 1)
@@ -244,6 +250,7 @@ struct MetadataSimilarity {
                                 for s in starts[source]..<starts[source + 1] {
                                     let f = Int(features[s])
                                     let w = weights[s]
+                                    if postingStarts[f + 1] - postingStarts[f] > maxTermItems { continue }
                                     for p in postingStarts[f]..<postingStarts[f + 1] {
                                         let target = Int(postingItems[p])
                                         if target == source { continue }

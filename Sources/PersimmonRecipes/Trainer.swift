@@ -187,6 +187,7 @@ package enum Trainer {
         )
         let metadataWeight = try reader.double("metadata_weight")
         let coldItemInteractions = try reader.double("cold_item_interactions")
+        let maxTermItems = try reader.int("metadata_max_term_items")
         let sequences = data.userSequences(weighting: weighting)
         let popularity = sequences.itemCounts().map { Float($0) }
         progress("co-occurrence neighbours")
@@ -199,7 +200,9 @@ package enum Trainer {
         if let metadata = data.itemMetadata, !metadata.fields.isEmpty {
             progress("metadata neighbours")
             let similarity = MetadataSimilarity(metadata: metadata, itemCount: data.itemCount)
-            let byMetadata = try similarity.neighbours(count: neighbourCount, threads: threads, cancel: cancel)
+            let byMetadata = try similarity.neighbours(
+                count: neighbourCount, maxTermItems: maxTermItems, threads: threads, cancel: cancel
+            )
             neighbours = NeighbourIndex.blend(
                 coOccurrence: coOccurrence,
                 metadata: byMetadata,

@@ -102,6 +102,20 @@ import Testing
         #expect(numbers.similarity(0, 3) > 0 && numbers.similarity(0, 19) == 0)
     }
 
+    @Test("terms shared by more than metadata_max_term_items items are left out of the neighbour search")
+    func commonTermsCapped() throws {
+        // items 0-3 share the common category "all"; only 0 and 1 also share the rare "pair"
+        let metadata = ItemMetadata(fields: [
+            .init(name: "G", values: .categorical([["all", "pair"], ["all", "pair"], ["all"], ["all"]]))
+        ])
+        let similarity = MetadataSimilarity(metadata: metadata, itemCount: 4)
+        let full = try similarity.neighbours(count: 5, threads: 1, cancel: CancellationFlag())
+        #expect(full.neighbours(of: 2).map(\.item) == [3, 0, 1])
+        let capped = try similarity.neighbours(count: 5, maxTermItems: 3, threads: 1, cancel: CancellationFlag())
+        #expect(capped.neighbours(of: 2).isEmpty)
+        #expect(capped.neighbours(of: 0).map(\.item) == [1])
+    }
+
     @Test("the model round-trips through the artifact with its metadata neighbours")
     func artifact() throws {
         let data = data()
