@@ -440,3 +440,47 @@ def test_items_filters_and_metadata_see_put_items_at_once(catalogued):
         assert {"itemId": top, "metadata": {"GENRES": "Horror"}}.items() <= next(i for i in unfiltered if i["itemId"] == top).items()
     finally:
         events.put_items(datasetArn=items_dataset, items=[{"itemId": top, "properties": '{"genres": "Comedy|Drama"}'}])
+
+
+def test_sync_with_latest_solution_version_follows_new_versions(served, import_root):
+    import time
+
+    tenant, _ = served
+    pz = tenant.personalize
+    group = trained_group(tenant, import_root)
+    solution = make_solution(pz, group, "arn:aws:personalize:::recipe/aws-popularity-count")
+    first = wait_version(pz, pz.create_solution_version(solutionArn=solution)["solutionVersionArn"])
+    campaign = pz.create_campaign(
+        name=unique("sync"), solutionVersionArn=f"{solution}/$LATEST",
+        campaignConfig={"syncWithLatestSolutionVersion": True},
+    )["campaignArn"]
+    wait_for_status(lambda: pz.describe_campaign(campaignArn=campaign)["campaign"])
+    described = pz.describe_campaign(campaignArn=campaign)["campaign"]
+    assert described["solutionVersionArn"] == first["solutionVersionArn"]  # $LATEST resolved at creation
+    runtime = tenant.client("personalize-runtime")
+    assert "hot-item" not in {i["itemId"] for i in runtime.get_recommendations(campaignArn=campaign, userId="u1")["itemList"]}
+
+    # New data makes a new item the most popular; a new version trained on it takes over without UpdateCampaign.
+    tracking_id = pz.create_event_tracker(name=unique("et"), datasetGroupArn=group)["trackingId"]
+    tracker = pz.list_event_trackers(datasetGroupArn=group)["eventTrackers"][0]["eventTrackerArn"]
+    wait_for_status(lambda: pz.describe_event_tracker(eventTrackerArn=tracker)["eventTracker"])
+    events = tenant.client("personalize-events")
+    for n in range(120):
+        events.put_events(
+            trackingId=tracking_id, userId=f"fan{n}", sessionId=f"s{n}",
+            eventList=[{"eventType": "click", "itemId": "hot-item", "sentAt": 1_800_000_000 + n * 10 + k} for k in range(10)],
+        )
+    second = wait_version(pz, pz.create_solution_version(solutionArn=solution)["solutionVersionArn"])
+    assert second["status"] == "ACTIVE", second.get("failureReason")
+    deadline = time.monotonic() + 15
+    while True:
+        top = runtime.get_recommendations(campaignArn=campaign, userId="u1")["itemList"][0]["itemId"]
+        if top == "hot-item" or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert top == "hot-item", "the synced campaign still answers with the old version"
+    expect_modelled(
+        pz,
+        lambda: pz.create_campaign(name=unique("sync"), solutionVersionArn=f"{solution.rsplit('/', 1)[0]}/nope/$LATEST"),
+        "ResourceNotFoundException",
+    )

@@ -5,9 +5,18 @@ extension ControlPlaneService {
         -> CreateCampaignResponse
     {
         try ResourceManager.checkTagLimit(input.tags)
-        let version = try await resources.requireActive(
-            input.solutionVersionArn, kind: .solutionVersion, context: context
-        )
+        var versionARN = input.solutionVersionArn
+        if versionARN.hasSuffix("/$LATEST") {
+            // `solution/NAME/$LATEST`: the solution's newest ACTIVE version.
+            let solution = try await resources.require(
+                String(versionARN.dropLast("/$LATEST".count)), kind: .solution, context: context
+            )
+            guard let latest = try await resources.latestActiveVersion(of: solution.arn, account: context.account) else {
+                throw ServiceError(.invalidInput, "The solution \(solution.arn) has no ACTIVE solution version yet.")
+            }
+            versionARN = latest
+        }
+        let version = try await resources.requireActive(versionARN, kind: .solutionVersion, context: context)
         guard let solutionARN = version.parentARN else {
             throw ServiceError(.internalFailure, "solution version \(version.arn) has no solution")
         }
@@ -81,5 +90,25 @@ extension ControlPlaneService {
         let record = try await resources.require(input.campaignArn, kind: .campaign, context: context)
         try await resources.beginDelete(record, context: context)
         ServingLookups.invalidateAll()
+    }
+}
+
+extension ResourceManager {
+    /// The newest ACTIVE solution version of a solution (by creation time), if any.
+    package func latestActiveVersion(of solutionARN: String, account: AccountID) async throws -> String? {
+        var newest: ResourceRecord?
+        var cursor: ListCursor?
+        repeat {
+            let page = try await store.list(
+                account: account,
+                ResourceQuery(
+                    kind: .solutionVersion, parentARN: solutionARN, statuses: [LifecycleStatus.active], after: cursor,
+                    limit: 500
+                )
+            )
+            for record in page where newest.map({ record.createdAt >= $0.createdAt }) ?? true { newest = record }
+            cursor = page.count == 500 ? page.last.map { ListCursor(createdAt: $0.createdAt, arn: $0.arn) } : nil
+        } while cursor != nil
+        return newest?.arn
     }
 }

@@ -291,8 +291,15 @@ extension RuntimeService {
             )
         }
         let campaign = try ResourceManager.decode(Campaign.self, from: record)
-        guard let versionARN = campaign.solutionVersionArn else {
+        guard var versionARN = campaign.solutionVersionArn else {
             throw ServiceError(.internalFailure, "campaign \(record.arn) has no solution version")
+        }
+        // syncWithLatestSolutionVersion: the campaign follows its solution's newest ACTIVE version (manual or
+        // automatic training); the switch is seen within the lookup cache's lifetime.
+        if campaign.campaignConfig?.syncWithLatestSolutionVersion == true, let solutionARN = record.parentARN,
+            let latest = try await resources.latestActiveVersion(of: solutionARN, account: context.account)
+        {
+            versionARN = latest
         }
         let versionRecord = try await resources.require(versionARN, kind: .solutionVersion, context: context)
         let version = try ResourceManager.decode(SolutionVersion.self, from: versionRecord)
