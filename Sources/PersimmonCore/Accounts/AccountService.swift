@@ -39,6 +39,9 @@ package struct AccountService: Sendable {
     private let clock: any WallClock
     /// The operator's own key, which never lives in the database.
     private let operatorKey: (accessKeyID: String, secret: String)
+    /// Resolved keys, valid while the store's change token is unchanged; nil when the store has no such token.
+    private let keyCache: ResolvedKeyCache?
+    private let changeSignal: (any StoreChangeSignal)?
 
     package init(
         store: any CredentialStore & IAMStore, box: SecretBox, clock: any WallClock, operatorAccessKeyID: String,
@@ -49,6 +52,8 @@ package struct AccountService: Sendable {
         self.clock = clock
         self.ids = ids
         self.operatorKey = (operatorAccessKeyID, operatorSecret)
+        self.changeSignal = store as? any StoreChangeSignal
+        self.keyCache = changeSignal == nil ? nil : ResolvedKeyCache()
     }
 
     /// Creates an account and its first root access key. The secret is returned once and stored sealed.
@@ -100,11 +105,26 @@ package struct AccountService: Sendable {
 
     /// Finds who owns an access key and the secret to verify its signature with.
     /// Returns nil for unknown, inactive keys and keys of closed accounts: the caller answers as for an unknown key.
-    /// One store read: the key, its account's status and the account's IAM generation come from one statement.
+    ///
+    /// When the store offers a change token (``StoreChangeSignal``: SQLite), a key resolved earlier is reused as long
+    /// as nothing at all was committed to the database since it was read, by this process or another
+    /// (``ResolvedKeyCache``): a deactivated key or closed account is refused at the next request either way.
+    /// Otherwise, one store read: the key, its account's status and the account's IAM generation from one statement.
     package func resolve(accessKeyID: String) async throws -> ResolvedCredential? {
         if accessKeyID == operatorKey.accessKeyID {
             return ResolvedCredential(principal: .operator, secretAccessKey: operatorKey.secret)
         }
+        guard let keyCache, let token = changeSignal?.changeToken() else {
+            return try await lookUp(accessKeyID: accessKeyID)
+        }
+        if let cached = keyCache.credential(for: accessKeyID, token: token) { return cached }
+        // The token was read before the lookup: a commit racing it leaves this entry stale, never wrongly fresh.
+        guard let resolved = try await lookUp(accessKeyID: accessKeyID) else { return nil }
+        keyCache.store(resolved, for: accessKeyID, token: token)
+        return resolved
+    }
+
+    private func lookUp(accessKeyID: String) async throws -> ResolvedCredential? {
         guard let lookup = try await store.accessKeyLookup(id: accessKeyID), lookup.key.status == .active,
             lookup.accountStatus == .active
         else { return nil }
@@ -121,6 +141,9 @@ package struct AccountService: Sendable {
         }
         return ResolvedCredential(principal: principal, secretAccessKey: secret, iamGeneration: lookup.iamGeneration)
     }
+
+    /// How many resolved keys are cached (0 when the store offers no change token), for tests.
+    package var cachedKeyCount: Int { keyCache?.count ?? 0 }
 
     static func validateAccountName(_ name: String) throws {
         let count = name.utf8.count

@@ -1,14 +1,20 @@
 import Foundation
 import GRDB
 import PersimmonCore
+import Synchronization
 
 /// Persimmon's storage in one SQLite file, through GRDB: the embedded, single-process default.
 ///
 /// Every access goes through GRDB's async APIs, which run SQLite on GRDB's own dispatch queues, never on the Swift
 /// cooperative pool. A file database is a `DatabasePool` in WAL mode (concurrent readers, one writer); writes use
 /// `BEGIN IMMEDIATE`, so a job claim (`UPDATE … RETURNING`) excludes every other writer.
-package final class SQLiteStorage: SQLStorage {
+package final class SQLiteStorage: SQLStorage, StoreChangeSignal {
     private let writer: any DatabaseWriter
+    /// A connection of its own that only reads `PRAGMA data_version`, for ``changeToken()`` (file databases only: a
+    /// private in-memory database has no other connection that could write to it).
+    private let watcher: DatabaseQueue?
+    /// Commits made through this object, for ``changeToken()``.
+    private let localCommits = Atomic<Int64>(0)
 
     package var dialect: SQLDialect { .sqlite }
 
@@ -19,6 +25,11 @@ package final class SQLiteStorage: SQLStorage {
     package init(path: String) throws {
         do {
             self.writer = try DatabasePool(path: path, configuration: Self.configuration())
+            var watcherConfiguration = Configuration()
+            watcherConfiguration.label = "persimmon.change-watch"
+            watcherConfiguration.readonly = true
+            watcherConfiguration.busyMode = .timeout(10)
+            self.watcher = try DatabaseQueue(path: path, configuration: watcherConfiguration)
         } catch {
             throw ServiceError(.internalFailure, "cannot open the SQLite database", underlying: error)
         }
@@ -35,6 +46,32 @@ package final class SQLiteStorage: SQLStorage {
 
     private init(writer: any DatabaseWriter) {
         self.writer = writer
+        self.watcher = nil
+    }
+
+    // MARK: StoreChangeSignal
+
+    /// This object's commit count and SQLite's `PRAGMA data_version` on a dedicated connection, which changes
+    /// whenever any other connection — this process's pool or another process — commits to the file. One
+    /// synchronous pragma on an idle connection (no thread hop, no table read): cheap enough for every request.
+    package func changeToken() -> StoreChangeToken? {
+        let local = localCommits.load(ordering: .acquiring)
+        guard let watcher else { return StoreChangeToken(local: local, external: 0) }
+        do {
+            let version = try watcher.inDatabase { db in
+                try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version"))
+            }
+            guard let version else { return nil }
+            return StoreChangeToken(local: local, external: version)
+        } catch {
+            return nil
+        }
+    }
+
+    /// Counts a commit (or an attempt: a failed write may still have committed nothing, and a spurious change only
+    /// costs a cache refresh). Called after the write returns, before its caller can answer anyone.
+    private func noteCommit() {
+        localCommits.add(1, ordering: .releasing)
     }
 
     private static func configuration() -> Configuration {
@@ -62,6 +99,7 @@ package final class SQLiteStorage: SQLStorage {
 
     package func write(_ statements: [SQLStatement]) async throws -> [[SQLRow]] {
         let prepared = statements.map { (sql: $0.sql(for: .sqlite), arguments: Self.arguments($0.values)) }
+        defer { noteCommit() }
         return try await self.writer.write { db in
             try prepared.map { try Self.fetch(db, sql: $0.sql, arguments: $0.arguments) }
         }
@@ -81,6 +119,7 @@ package final class SQLiteStorage: SQLStorage {
         let prepared = ([guardStatement] + statements).map {
             (sql: $0.sql(for: .sqlite), arguments: Self.arguments($0.values))
         }
+        defer { noteCommit() }
         do {
             return try await self.writer.write { db in
                 var results: [[SQLRow]] = []
@@ -149,6 +188,7 @@ package final class SQLiteStorage: SQLStorage {
     /// Idempotent. Two processes migrating the same file at once are serialised by SQLite's write lock; the second
     /// sees the versions the first recorded and skips them.
     package func migrate() async throws {
+        defer { noteCommit() }
         try await self.mappingErrors {
             for migration in Migration.all(for: .sqlite) {
                 try await self.writer.write { db in
@@ -175,6 +215,7 @@ package final class SQLiteStorage: SQLStorage {
             // Let queued work drain through the writer queue first, then close synchronously (a few microseconds).
             try await self.writer.writeWithoutTransaction { _ in }
             try self.writer.close()
+            try self.watcher?.close()
         }
     }
 
