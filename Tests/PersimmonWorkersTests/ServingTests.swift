@@ -1,4 +1,5 @@
 import Foundation
+import PersimmonAPIModel
 import PersimmonCatalog
 import Synchronization
 import Testing
@@ -69,6 +70,21 @@ import Testing
         #expect(lines.map { String(decoding: $0, as: UTF8.self) } == ["{\"a\":1}", "{\"b\":2}"])
         #expect(BatchInferenceJobHandler.outputLocation("s3://b/out/", input: "s3://b/in/users.json") == "s3://b/out/users.json.out")
         #expect(BatchInferenceJobHandler.outputLocation("file:///r/out", input: "file:///r/u.json") == "file:///r/out/u.json.out")
+    }
+
+    @Test func directJSONMatchesTheEncoder() throws {
+        let items = [
+            PredictedItem(itemId: "i\"1", score: 0.123456789, promotionName: "promo", metadata: ["GENRES": "A|B\n"]),
+            PredictedItem(itemId: "x\u{2}é", score: nil, reason: ["Promoted item"]),
+            PredictedItem(itemId: "big", score: 1e-7),
+        ]
+        let direct = DirectJSON.predictions(items, key: "itemList", recommendationID: "RID-1")
+        let encoded = try AWSJSONCodec.encodeResponse(GetRecommendationsResponse(itemList: items, recommendationId: "RID-1"))
+        let a = try #require(try JSONSerialization.jsonObject(with: direct) as? NSDictionary)
+        let b = try #require(try JSONSerialization.jsonObject(with: encoded) as? NSDictionary)
+        #expect(a == b)
+        let decoded = try JSONDecoder().decode(GetRecommendationsResponse.self, from: direct)
+        #expect(decoded.itemList == items)
     }
 
     @Test func lookupsAreCachedUntilInvalidated() async throws {
