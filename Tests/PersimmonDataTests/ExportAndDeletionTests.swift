@@ -104,6 +104,24 @@ private func rendered(_ snapshot: EntitySnapshot) -> [[String?]] {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.sub("out/nested")) == ["export.csv"])
     }
 
+    @Test func eventsAreExportedRowGroupByRowGroup() throws {
+        let directory = TemporaryDirectory()
+        let store = try DatasetStore(directory: directory.sub("interactions"), kind: .interactions)
+        var limits = ImportLimits()
+        limits.rowGroupRows = 97
+        var csv = "USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE\n"
+        for row in 0..<2500 {
+            let type = row % 11 == 0 ? "" : row % 2 == 0 ? "click" : "\"buy, now\""
+            let value = row % 7 == 0 ? "" : "\(row % 5).5"
+            csv += "u\(row % 37),i\(row % 53),\(1_600_000_000 + row),\(type),\(value)\n"
+        }
+        try importOK(csv, into: store, schema: Schemas.interactionsWithEvents, limits: limits)
+        #expect(store.segments.count == 1)
+        #expect(store.liveSegments()[0].footer.rowGroups.count == 26)
+        let fields = Schemas.interactionsWithEvents.fields.map(\.name)
+        #expect(try exportText(store, fields: fields, origins: [.bulk]) == csv)
+    }
+
     @Test func anEmptySelectionIsTheHeaderAlone() throws {
         let directory = TemporaryDirectory()
         let store = try DatasetStore(directory: directory.sub("users"), kind: .users)

@@ -22,7 +22,8 @@ extension DatasetStore {
     /// empty fields for nulls, numbers in their shortest round-trip form).
     ///
     /// - Interactions and action interactions: every stored row of the selected segments, oldest
-    ///   segment first. Memory holds one segment's columns at a time.
+    ///   segment first, read one row group at a time: memory holds a row group plus the segment's
+    ///   dictionaries.
     /// - Users, items and actions: the latest record per ID among the selected segments (the
     ///   upsert applied), in first-seen ID order. The selected segments are read together.
     ///
@@ -46,8 +47,11 @@ extension DatasetStore {
         switch kind {
         case .interactions, .actionInteractions:
             for segment in selected {
-                let table = try TableReader.read(segments: [segment], kind: kind)
-                try out.rows(of: table.columns, rows: 0..<table.rowCount, fields: fields, write: write)
+                let reader = try RowGroupReader(segment: segment, fields: fields)
+                for group in segment.footer.rowGroups {
+                    let columns = try reader.columns(of: group)
+                    try out.rows(of: columns, rows: 0..<group.rows, fields: fields, write: write)
+                }
             }
         case .users, .items, .actions:
             guard !selected.isEmpty else { break }
@@ -93,6 +97,100 @@ extension DatasetStore {
             try? POSIX.unlink(temporary)
             throw error
         }
+    }
+}
+
+/// Reads one segment a row group at a time, as columns for ``CSVOutput`` (exports of events).
+/// Dictionaries are decoded once per segment; a row group's buffers are checked before use.
+private struct RowGroupReader {
+    let segment: SegmentFile
+    /// The export fields this segment stores: (footer column index, dictionary keys when encoded with one).
+    private var sources: [(index: Int, keys: [String])] = []
+
+    init(segment: SegmentFile, fields: [String]) throws(DatasetError) {
+        self.segment = segment
+        for name in fields {
+            guard let (index, column) = segment.footer.column(named: name) else { continue }
+            var keys: [String] = []
+            if column.encoding.hasDictionary {
+                let dictionary = try segment.readDictionary(column: index)
+                keys.reserveCapacity(dictionary.count)
+                for code in 0..<dictionary.count {
+                    keys.append(dictionary.withKey(code) { String(decoding: $0, as: UTF8.self) })
+                }
+            }
+            sources.append((index, keys))
+        }
+    }
+
+    private func corrupt(_ detail: String) -> DatasetError {
+        DatasetError(.corruptData, "The dataset store is damaged", underlying: "\(segment.path): \(detail)")
+    }
+
+    private func checkOffsets(_ offsets: [UInt32], rows: Int, count: Int) throws(DatasetError) -> [Int] {
+        guard offsets.count == rows + 1, offsets.first == 0, Int(offsets.last ?? 0) == count,
+            zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 })
+        else { throw corrupt("inconsistent offsets") }
+        return offsets.map(Int.init)
+    }
+
+    private func checkCodes(_ codes: [Int32], keys: Int, allowNull: Bool) throws(DatasetError) {
+        let floor: Int32 = allowNull ? -1 : 0
+        let limit = Int32(keys)
+        var bad = false
+        for code in codes where code < floor || code >= limit { bad = true }
+        if bad { throw corrupt("dictionary code out of range") }
+    }
+
+    private func fixed<T: BitwiseCopyable>(_ ref: BufferRef, rows: Int, as type: T.Type) throws(DatasetError) -> [T] {
+        let values = try segment.readArray(ref, as: type)
+        guard values.count == rows else { throw corrupt("buffer length does not match the row count") }
+        return values
+    }
+
+    func columns(of group: SegmentRowGroup) throws(DatasetError) -> [ColumnSnapshot] {
+        var columns: [ColumnSnapshot] = []
+        let rows = group.rows
+        for source in sources {
+            let column = segment.footer.columns[source.index]
+            let refs = group.buffers[source.index]
+            let values: ColumnValues
+            var validity: Bitmap?
+            switch column.encoding {
+            case .dictionary:
+                let codes = try fixed(refs[0], rows: rows, as: Int32.self)
+                try checkCodes(codes, keys: source.keys.count, allowNull: true)
+                values = .dictionary(codes: codes, dictionary: source.keys)
+            case .multiValued:
+                let codes = try segment.readArray(refs[1], as: Int32.self)
+                try checkCodes(codes, keys: source.keys.count, allowNull: false)
+                let offsets = try checkOffsets(
+                    try segment.readArray(refs[0], as: UInt32.self), rows: rows, count: codes.count
+                )
+                values = .multiValued(offsets: offsets, codes: codes, dictionary: source.keys)
+                validity = refs[2].length > 0 ? try segment.readBitmap(refs[2], rows: rows) : nil
+            case .text:
+                let bytes = try segment.readArray(refs[1], as: UInt8.self)
+                let offsets = try checkOffsets(
+                    try segment.readArray(refs[0], as: UInt32.self), rows: rows, count: bytes.count
+                )
+                values = .text(offsets: offsets, bytes: bytes)
+                validity = refs[2].length > 0 ? try segment.readBitmap(refs[2], rows: rows) : nil
+            case .int32: values = .int32(try fixed(refs[0], rows: rows, as: Int32.self))
+            case .int64: values = .int64(try fixed(refs[0], rows: rows, as: Int64.self))
+            case .float32: values = .float32(try fixed(refs[0], rows: rows, as: Float.self))
+            case .float64: values = .float64(try fixed(refs[0], rows: rows, as: Double.self))
+            case .boolean: values = .boolean(try fixed(refs[0], rows: rows, as: UInt8.self).map { $0 != 0 })
+            }
+            switch column.encoding {
+            case .int32, .int64, .float32, .float64, .boolean:
+                validity = refs[1].length > 0 ? try segment.readBitmap(refs[1], rows: rows) : nil
+            default:
+                break
+            }
+            columns.append(ColumnSnapshot(field: column.field, values: values, validity: validity))
+        }
+        return columns
     }
 }
 
