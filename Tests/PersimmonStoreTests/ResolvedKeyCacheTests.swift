@@ -70,7 +70,8 @@ struct ResolvedKeyCacheTests {
             #expect(resolved.secretAccessKey == issued.secretAccessKey)
             #expect(resolved.principal == .root(of: AccountID(issued.accountID)))
             #expect(world.secondAccounts.cachedKeyCount == 1)
-            #expect(try await world.secondAccounts.resolve(accessKeyID: keyID)?.secretAccessKey == issued.secretAccessKey)
+            #expect(
+                try await world.secondAccounts.resolve(accessKeyID: keyID)?.secretAccessKey == issued.secretAccessKey)
 
             // Deactivated by the first process: refused by the second at once, and again once active.
             try await world.first.updateAccessKeyStatus(id: keyID, status: .inactive)

@@ -9,6 +9,9 @@ import Synchronization
 /// ``flush()`` writes whatever is buffered at once and waits for writes in flight: reads of the trail call it
 /// first, so a caller always sees its own earlier requests.
 ///
+/// A busy server writes at most one batch per ``batchInterval``: fewer, larger transactions cost less CPU, and every
+/// commit is a change that makes the resolved access keys be read again (``ResolvedKeyCache``).
+///
 /// If the store fails, events stay buffered and are retried with the next batch; beyond ``capacity`` the oldest
 /// are dropped (and counted in an error log) rather than growing without bound.
 package final class AuditRecorder: Sendable {
@@ -17,19 +20,27 @@ package final class AuditRecorder: Sendable {
         var inFlight = 0
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
         var dropped = 0
+        var finishing = false
+        /// The writer's pause between batches: whoever ends it (the timer or ``finish()``) resumes this.
+        var pauseWaiter: CheckedContinuation<Void, Never>?
+        var pauseOver = false
     }
 
     private let store: any AuditStore
     private let logger: Logger
     private let capacity: Int
+    private let batchInterval: Duration
     private let state = Mutex(State())
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    package init(store: any AuditStore, logger: Logger, capacity: Int = 100_000) {
+    package init(
+        store: any AuditStore, logger: Logger, capacity: Int = 100_000, batchInterval: Duration = .milliseconds(50)
+    ) {
         self.store = store
         self.logger = logger
         self.capacity = capacity
+        self.batchInterval = batchInterval
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -49,13 +60,45 @@ package final class AuditRecorder: Sendable {
     package func run() async {
         for await _ in wakeups {
             await writeBuffered()
+            // Let the next events gather into one batch; ``finish()`` cuts the pause short.
+            await pause()
         }
         await writeBuffered()
     }
 
     /// Ends ``run()`` once everything buffered is written.
     package func finish() {
+        state.withLock { $0.finishing = true }
+        endPause()
         wake.finish()
+    }
+
+    /// Waits ``batchInterval``, or less if ``finish()`` is called meanwhile.
+    private func pause() async {
+        state.withLock { $0.pauseOver = false }
+        let interval = batchInterval
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: interval)
+            self?.endPause()
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let over = state.withLock { state -> Bool in
+                if state.finishing || state.pauseOver { return true }
+                state.pauseWaiter = continuation
+                return false
+            }
+            if over { continuation.resume() }
+        }
+        timer.cancel()
+    }
+
+    private func endPause() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.pauseOver = true
+            defer { state.pauseWaiter = nil }
+            return state.pauseWaiter
+        }
+        waiter?.resume()
     }
 
     /// Writes everything buffered now and waits until no write is in flight.
