@@ -309,11 +309,15 @@ extension SQLStorage {
 
     package func appendAuditEvents(_ events: [AuditEvent]) async throws {
         guard !events.isEmpty else { return }
-        // Bounded batches keep every statement well under both engines' limits on bound values.
+        // Bounded batches keep every statement well under both engines' limits on bound values. On SQLite (no round
+        // trips) one row per statement is cheapest: every statement has the same text, so it is prepared once and
+        // reused, while a many-row statement is prepared anew for each batch size and binds thousands of values.
+        let rowsPerStatement = dialect == .sqlite ? 1 : 200
         var statements: [SQLStatement] = []
+        statements.reserveCapacity(events.count / rowsPerStatement + 1)
         var start = 0
         while start < events.count {
-            let batch = events[start..<min(start + 200, events.count)]
+            let batch = events[start..<min(start + rowsPerStatement, events.count)]
             var statement: SQLStatement = "INSERT INTO audit_events (\(raw: auditColumns)) VALUES "
             for (offset, e) in batch.enumerated() {
                 statement.append(
@@ -326,7 +330,7 @@ extension SQLStorage {
                 )
             }
             statements.append(statement)
-            start += 200
+            start += rowsPerStatement
         }
         try await self.mappingErrors {
             _ = try await self.write(statements)
