@@ -53,6 +53,18 @@ def main():
                 status = "served"
             lines.append(f"| {op} | {status} |")
         lines.append("")
+    lines += [
+        "## Persimmon extensions",
+        "",
+        "Operations AWS does not have, on the same protocols and signatures (botocore's models do not know them: "
+        "send a signed request, as `Tests/conformance/test_dataset_stats_api.py` does):",
+        "",
+        "- `AmazonPersonalize.DescribeDatasetStats` (awsJson1_1, signed as `personalize`), body "
+        '`{"datasetArn": ...}`: what a dataset holds (records, distinct users and items, time range, event types, '
+        "segments), the same answer as the operator's `persimmon admin dataset-stats`. Authorized as "
+        "`personalize:DescribeDataset` on the dataset ARN. See docs/dataset-store.md.",
+        "",
+    ]
     lines.insert(6, f"Served: {served} of {total}.")
     lines.insert(7, "")
     out = os.path.join(ROOT, "docs/api-coverage.md")

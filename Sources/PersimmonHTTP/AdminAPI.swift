@@ -85,7 +85,7 @@ package struct AdminAPI: Sendable {
     private let directory: AccountDirectory
     private let audit: CloudTrailAPI
     private let clock: any WallClock
-    private let datasetStats: (any DatasetStatsSource)?
+    let datasetStats: (any DatasetStatsSource)?
 
     package init(
         accounts: AccountService, directory: AccountDirectory, audit: CloudTrailAPI, clock: any WallClock,

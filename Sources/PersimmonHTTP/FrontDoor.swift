@@ -97,6 +97,8 @@ package struct FrontDoor: HTTPResponder {
     enum Route {
         case health
         case controlPlane(PersonalizeOperation)
+        /// A Persimmon extension on the Personalize JSON protocol (`PersonalizeExtensionOperation`).
+        case personalizeExtension(PersonalizeExtensionOperation)
         case runtime(PersonalizeRuntimeOperation)
         case events(PersonalizeEventsOperation)
         case admin(AdminOperation)
@@ -135,6 +137,7 @@ package struct FrontDoor: HTTPResponder {
             switch self {
             case .health: "Health"
             case .controlPlane(let op): op.rawValue
+            case .personalizeExtension(let op): op.rawValue
             case .runtime(let op): op.rawValue
             case .events(let op): op.rawValue
             case .admin(let op): op.rawValue
@@ -181,7 +184,9 @@ package struct FrontDoor: HTTPResponder {
             guard parts.count == 2, request.method == .post, path == "/" else { return .unknown(target) }
             switch parts[0] {
             case "AmazonPersonalize":
-                return PersonalizeOperation(rawValue: String(parts[1])).map(Route.controlPlane) ?? .unknown(target)
+                return PersonalizeOperation(rawValue: String(parts[1])).map(Route.controlPlane)
+                    ?? PersonalizeExtensionOperation(rawValue: String(parts[1])).map(Route.personalizeExtension)
+                    ?? .unknown(target)
             case Substring(AdminAPI.targetPrefix):
                 return AdminOperation(rawValue: String(parts[1])).map(Route.admin) ?? .unknown(target)
             case Substring(OrganizationsAPI.targetPrefix):
@@ -337,6 +342,8 @@ package struct FrontDoor: HTTPResponder {
         case .controlPlane(let op):
             checks = PersonalizeChecks.checks(
                 service: "personalize", operation: op.rawValue, body: body, account: account, region: region)
+        case .personalizeExtension(let op):
+            checks = PersonalizeExtensionAPI.checks(op, body: body, account: account, region: region)
         case .runtime(let op):
             checks = PersonalizeChecks.checks(
                 service: "personalize-runtime", operation: op.rawValue, body: body, account: account, region: region)
@@ -374,6 +381,9 @@ package struct FrontDoor: HTTPResponder {
         switch route {
         case .controlPlane(let op):
             let out = try await apis.controlPlane.dispatch(op, body: Data(body), context: context)
+            return Self.json(out, protocol: .awsJSON, requestID: requestID)
+        case .personalizeExtension(let op):
+            let out = try await apis.admin.personalizeExtensions.dispatch(op, body: Data(body), context: context)
             return Self.json(out, protocol: .awsJSON, requestID: requestID)
         case .runtime(let op):
             let out = try await apis.runtime.dispatch(op, body: Data(body), context: context)
@@ -421,6 +431,7 @@ package struct FrontDoor: HTTPResponder {
     static func action(for route: Route) -> String {
         switch route {
         case .controlPlane(let op): "personalize:\(op.rawValue)"
+        case .personalizeExtension(let op): "personalize:\(op.authorizedAs)"
         case .runtime(let op): "personalize:\(op.rawValue)"
         case .events(let op): "personalize:\(op.rawValue)"
         case .iam(let op): op.action
