@@ -184,11 +184,13 @@ package enum PersimmonServer {
         )
         let deleter = DataDeletionJobHandler(
             resources: parts.resources, stores: datasetStores, sources: dataSources, pool: pool, clock: clock,
-            logger: logger, flushStreamed: { try await compactor.compact() }
+            logger: logger, flushStreamed: { try await compactor.compact() },
+            onDeleted: { account, group, users in engine.forget(users: users, account: account, datasetGroupARN: group) }
         )
         let trainer = TrainingJobHandler(
             resources: parts.resources, stores: datasetStores, models: modelFiles,
-            pool: pool, threads: configuration.computeThreads, clock: clock, logger: logger
+            pool: pool, threads: configuration.computeThreads, clock: clock, logger: logger,
+            flushStreamed: { try await compactor.compact() }
         )
         let batchInference = BatchInferenceJobHandler(
             resources: parts.resources, sources: dataSources, engine: engine, pool: pool, clock: clock, logger: logger

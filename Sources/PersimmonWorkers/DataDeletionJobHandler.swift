@@ -29,14 +29,18 @@ package struct DataDeletionJobHandler: JobHandler {
     private let clock: any WallClock
     private let logger: Logger
     private let flushStreamed: @Sendable () async throws -> Void
+    private let onDeleted: @Sendable (_ account: AccountID, _ datasetGroupARN: String, _ users: Set<String>) async -> Void
 
     /// - Parameter flushStreamed: Moves streamed records that are accepted but not yet in the dataset stores (the
     ///   event log) into them; called before the job reads the data.
     package init(
         resources: ResourceManager, stores: DatasetStores, sources: DataSources, pool: ComputePool,
-        clock: any WallClock, logger: Logger, flushStreamed: @escaping @Sendable () async throws -> Void = {}
+        clock: any WallClock, logger: Logger, flushStreamed: @escaping @Sendable () async throws -> Void = {},
+        onDeleted: @escaping @Sendable (_ account: AccountID, _ datasetGroupARN: String, _ users: Set<String>) async
+            -> Void = { _, _, _ in }
     ) {
         self.flushStreamed = flushStreamed
+        self.onDeleted = onDeleted
         self.resources = resources
         self.stores = stores
         self.sources = sources
@@ -114,6 +118,8 @@ package struct DataDeletionJobHandler: JobHandler {
                 try await touchDataset(arn, account: account, resources: resources, now: clock.now())
             }
         }
+        // Serving forgets them too: no recommendation is made from a deleted user's history.
+        await onDeleted(account, groupARN, userIDs)
         return matched.count
     }
 

@@ -88,6 +88,22 @@ package final class ModelServer: RecommendationEngine {
         }
     }
 
+    /// Forgets deleted users (a data deletion job): their streamed events go at once, and the account's loaded models
+    /// are dropped so the next query reloads histories from the dataset store, which no longer holds those users.
+    package func forget(users: Set<String>, account: AccountID, datasetGroupARN: String) {
+        guard !users.isEmpty else { return }
+        let key = "\(account.rawValue)|\(datasetGroupARN)"
+        recent.withLock { recent in
+            guard var byUser = recent[key] else { return }
+            for user in users { byUser.removeValue(forKey: user) }
+            recent[key] = byUser
+        }
+        let prefix = "\(account.rawValue)|"
+        loads.withLock { loads in
+            for key in loads.keys where key.hasPrefix(prefix) { loads.removeValue(forKey: key) }
+        }
+    }
+
     /// The user's history: what the model was loaded with, then the events streamed since.
     private func history(of user: String?, in loaded: Loaded, query: RecommendationQuery, account: AccountID)
         -> PersimmonRecipes.UserHistory

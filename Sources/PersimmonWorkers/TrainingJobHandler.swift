@@ -24,11 +24,15 @@ package struct TrainingJobHandler: JobHandler {
     private let threads: Int
     private let clock: any WallClock
     private let logger: Logger
+    private let flushStreamed: @Sendable () async throws -> Void
 
+    /// - Parameter flushStreamed: Moves streamed events that are accepted but not yet in the dataset stores (the
+    ///   event log) into them; called before training reads the interactions, so every accepted event is trained on.
     package init(
         resources: ResourceManager, stores: DatasetStores, models: ModelFiles, pool: ComputePool, threads: Int,
-        clock: any WallClock, logger: Logger
+        clock: any WallClock, logger: Logger, flushStreamed: @escaping @Sendable () async throws -> Void = {}
     ) {
+        self.flushStreamed = flushStreamed
         self.resources = resources
         self.stores = stores
         self.models = models
@@ -161,6 +165,7 @@ package struct TrainingJobHandler: JobHandler {
             throw ServiceError(.invalidInput, "The solution has no dataset group.")
         }
         let datasetARN = try await interactionsDataset(of: groupARN, account: account)
+        try await flushStreamed()
         let stores = stores
         let snapshot = try await pool.run {
             try stores.store(account: account, datasetARN: datasetARN, kind: .interactions).interactions()
