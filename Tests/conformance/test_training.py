@@ -143,6 +143,19 @@ def test_update_mode_needs_an_active_version(dtenant):
     )
 
 
+def test_update_mode_is_for_user_personalization_only(dtenant, import_root):
+    pz = dtenant.personalize
+    group = trained_group(dtenant, import_root)
+    solution = make_solution(pz, group, "arn:aws:personalize:::recipe/aws-sims")
+    full = wait_version(pz, pz.create_solution_version(solutionArn=solution)["solutionVersionArn"])
+    assert full["status"] == "ACTIVE", full.get("failureReason")
+    err = expect_modelled(
+        pz, lambda: pz.create_solution_version(solutionArn=solution, trainingMode="UPDATE"), "InvalidInputException"
+    )
+    assert "aws-user-personalization" in err.response["Error"]["Message"]
+    assert [v["trainingMode"] for v in pz.list_solution_versions(solutionArn=solution)["solutionVersions"]] == ["FULL"]
+
+
 SIMILAR_ITEMS_SCHEMA = avro(
     "Items",
     [

@@ -115,6 +115,14 @@ extension ResourceManager {
             throw ServiceError(.resourceInUse, "The solution version \(running.arn) is still being created.")
         }
         if mode == "UPDATE" {
+            // As on AWS: an incremental update exists for user-personalization models only.
+            guard solution.recipeArn?.hasSuffix("recipe/aws-user-personalization") == true else {
+                throw ServiceError(
+                    .invalidInput,
+                    "trainingMode UPDATE is only supported for solutions that use the aws-user-personalization recipe; "
+                        + "\(solution.recipeArn ?? "this solution's recipe") trains with trainingMode FULL."
+                )
+            }
             let active = try await store.list(
                 account: context.account,
                 ResourceQuery(kind: .solutionVersion, parentARN: record.arn, statuses: [LifecycleStatus.active], limit: 1)
