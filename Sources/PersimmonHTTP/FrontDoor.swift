@@ -80,7 +80,6 @@ package struct FrontDoor: HTTPResponder {
     private let region: String
     private let clock: any WallClock
     private let limits: BodyLimits
-    private let ids = IdentifierGenerator()
 
     package init(
         apis: APIs, security: Security, region: String, clock: any WallClock, limits: BodyLimits = BodyLimits()
@@ -216,7 +215,7 @@ package struct FrontDoor: HTTPResponder {
 
     package func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
-        let requestID = ids.requestID()
+        let requestID = RequestIdentifiers.requestID()
         var route = Self.route(request)
         var logger = context.logger
         logger[metadataKey: "request.id"] = .string(requestID)
@@ -299,7 +298,7 @@ package struct FrontDoor: HTTPResponder {
             time: now, requestedRegion: caller.region, userAgent: request.headers[.userAgent]
         )
         audit = AuditEvent(
-            eventID: UUID().uuidString.lowercased(), account: principal.account ?? AuditEvent.operatorAccount,
+            eventID: RequestIdentifiers.eventID(), account: principal.account ?? AuditEvent.operatorAccount,
             time: now.epochMilliseconds, eventName: route.operationName, eventSource: route.eventSource,
             readOnly: route.isReadOnly, principalARN: principal.arn, principalType: Self.principalType(principal),
             userName: principal.userName ?? (principal.kind == .accountRoot ? "root" : nil),
