@@ -63,6 +63,12 @@ package struct S3Error: Error, Sendable, CustomStringConvertible {
     package var message: String
     package var status: Int
 
+    package init(code: String, message: String, status: Int) {
+        self.code = code
+        self.message = message
+        self.status = status
+    }
+
     package var description: String { "\(code): \(message)" }
 }
 

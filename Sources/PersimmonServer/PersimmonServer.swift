@@ -116,6 +116,20 @@ package enum PersimmonServer {
         return try DataSources(s3: s3, importRoot: configuration.importRoot)
     }
 
+    /// The shared dataset store (`--dataset-store s3://bucket/prefix`), or nil to keep datasets local.
+    static func makeSharedDatasetStore(_ configuration: ServerConfiguration) throws -> SharedDatasetStore? {
+        guard let url = configuration.datasetStoreURL, let endpoint = configuration.s3EndpointURL,
+            let keyID = configuration.s3AccessKeyID, let secret = configuration.s3SecretAccessKey
+        else { return nil }
+        let client = try S3Client(
+            configuration: S3Configuration(
+                endpointURL: endpoint, region: configuration.s3Region ?? configuration.region,
+                accessKeyID: keyID, secretAccessKey: secret, pathStyle: configuration.s3PathStyle
+            )
+        )
+        return try SharedDatasetStore(url: url, client: client)
+    }
+
     /// Runs migrations and exits: `persimmon migrate`.
     package static func migrate(_ configuration: ServerConfiguration, logger: Logger) async throws {
         try configuration.validate()
@@ -146,7 +160,8 @@ package enum PersimmonServer {
 
         let dataSources = try makeDataSources(configuration)
         let pool = ComputePool(threads: configuration.computeThreads)
-        let datasetStores = DatasetStores(root: dataDirectory.datasetsPath)
+        let datasetStores = try DatasetStores(
+            root: dataDirectory.datasetsPath, shared: makeSharedDatasetStore(configuration))
         let modelFiles = ModelFiles(root: dataDirectory.modelsPath)
         let engine = ModelServer(store: storage, stores: datasetStores, models: modelFiles, pool: pool)
         // PutEvents' durable log; what a crash left in it goes into the datasets before the server answers.

@@ -1,6 +1,7 @@
 import Logging
 import PersimmonCore
 import PersimmonHTTP
+import PersimmonS3
 
 /// Everything `persimmon serve` is configured with, built once from flags and `PERSIMMON_*` variables.
 /// Nothing below the composition root reads the environment.
@@ -29,6 +30,9 @@ package struct ServerConfiguration: Sendable {
     package var s3PathStyle: Bool = true
     /// The directory `file://` data locations must lie in; local paths are refused when nil.
     package var importRoot: String?
+    /// `s3://bucket/prefix` on the S3 endpoint where datasets' bulk data lives, shared by every node; the data
+    /// directory caches it. Local only when nil.
+    package var datasetStoreURL: String?
     /// Proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed for `aws:SourceIp` and
     /// `aws:SecureTransport` (`--trusted-proxy`, CIDRs); none by default, so the socket peer is the source address.
     package var trustedProxies: [String] = []
@@ -57,6 +61,14 @@ package struct ServerConfiguration: Sendable {
             throw ConfigurationError(
                 "--s3-endpoint-url needs PERSIMMON_S3_ACCESS_KEY_ID and PERSIMMON_S3_SECRET_ACCESS_KEY"
             )
+        }
+        if let url = datasetStoreURL {
+            guard let location = S3Location(url: url), !location.bucket.isEmpty else {
+                throw ConfigurationError("--dataset-store must be s3://bucket/prefix")
+            }
+            guard s3EndpointURL != nil else {
+                throw ConfigurationError("--dataset-store needs --s3-endpoint-url (and the S3 credentials)")
+            }
         }
         if TrustedProxies(parsing: trustedProxies.joined(separator: ",")) == nil {
             throw ConfigurationError("--trusted-proxy must be CIDRs such as 10.0.0.0/8 or fd00::/8, comma-separated")

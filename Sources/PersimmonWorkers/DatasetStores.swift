@@ -10,11 +10,23 @@ import Synchronization
 /// every store operation block on file IO: call them on the compute pool.
 package final class DatasetStores: Sendable {
     private let root: String
+    private let shared: SharedDatasetStore?
+    /// How long a store's view of the shared manifest is trusted before the next read checks it again.
+    private let refreshInterval: Duration
     private let open = Mutex<[String: DatasetStore]>([:])
+    private let refreshed = Mutex<[String: ContinuousClock.Instant]>([:])
 
     /// Also clears `<root>/.scratch`, where an export interrupted by a crash may have left its staging file.
-    package init(root: String) {
+    ///
+    /// - Parameters:
+    ///   - shared: The S3 prefix the datasets live in when several nodes share them (`--dataset-store`); the
+    ///     local directories are then caches of it. `nil` keeps the data local.
+    ///   - refreshInterval: With `shared`, a store is checked against the shared manifest when it is first opened
+    ///     and then at most this often, before a read hands it out; every commit checks it anyway.
+    package init(root: String, shared: SharedDatasetStore? = nil, refreshInterval: Duration = .seconds(1)) {
         self.root = root
+        self.shared = shared
+        self.refreshInterval = refreshInterval
         try? FileManager.default.removeItem(atPath: root + "/.scratch")
     }
 
@@ -39,12 +51,39 @@ package final class DatasetStores: Sendable {
     }
 
     /// The store of a dataset, opened (and created) on first use. Blocking.
+    ///
+    /// With a shared store, the local cache is first brought up to the shared manifest when that is newer (on first
+    /// open, then at most once per `refreshInterval`), so training, exports, stats and serving loads see what
+    /// other nodes committed.
     package func store(account: AccountID, datasetARN: String, kind: DatasetKind) throws -> DatasetStore {
         let directory = try directory(account: account, datasetARN: datasetARN)
+        let store = try openStore(directory: directory, kind: kind)
+        guard shared != nil else { return store }
+        let now = ContinuousClock.now
+        let due = refreshed.withLock { times in
+            if let last = times[directory], now - last < refreshInterval { return false }
+            times[directory] = now
+            return true
+        }
+        if due {
+            do {
+                try store.refresh()
+            } catch {
+                refreshed.withLock { _ = $0.removeValue(forKey: directory) }
+                throw ServiceError(
+                    .internalFailure, "could not refresh the dataset from the shared store", underlying: error)
+            }
+        }
+        return store
+    }
+
+    private func openStore(directory: String, kind: DatasetKind) throws -> DatasetStore {
         if let existing = open.withLock({ $0[directory] }) { return existing }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         do {
-            let store = try DatasetStore(directory: directory, kind: kind)
+            let relative = String(directory.dropFirst(root.count + 1))
+            let store = try DatasetStore(
+                directory: directory, kind: kind, replica: shared?.replica(relativePath: relative))
             return open.withLock { stores in
                 if let raced = stores[directory] { return raced }
                 stores[directory] = store
@@ -58,7 +97,18 @@ package final class DatasetStores: Sendable {
     /// Forgets and deletes a dataset's data (when the dataset is deleted). Blocking.
     package func remove(account: AccountID, datasetARN: String) throws {
         let directory = try directory(account: account, datasetARN: datasetARN)
+        if shared != nil, let kind = DatasetKind(datasetType: String(datasetARN.split(separator: "/").last ?? "")) {
+            // The shared copy outlives this node's cache: publish an empty manifest (a new generation), so a
+            // dataset created again under the same ARN starts empty on every node. The old segment objects stay
+            // (garbage collection of unlisted objects is not implemented).
+            do {
+                try openStore(directory: directory, kind: kind).removeAllData()
+            } catch {
+                throw ServiceError(.internalFailure, "could not delete the dataset's shared data", underlying: error)
+            }
+        }
         _ = open.withLock { $0.removeValue(forKey: directory) }
+        refreshed.withLock { _ = $0.removeValue(forKey: directory) }
         do {
             try DatasetStore.removeDirectory(directory)
         } catch {

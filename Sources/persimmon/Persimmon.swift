@@ -63,6 +63,12 @@ struct Serve: AsyncParsableCommand {
     var importRoot: String?
 
     @Option(
+        help:
+            "Keep datasets' bulk data in s3://bucket/prefix on the S3 endpoint, so nodes sharing a database share it; the data directory then caches it (env PERSIMMON_DATASET_STORE; default: the data directory only)."
+    )
+    var datasetStore: String?
+
+    @Option(
         name: .customLong("trusted-proxy"),
         help:
             "CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed for aws:SourceIp and aws:SecureTransport, comma-separated or repeated (env PERSIMMON_TRUSTED_PROXIES; default none)."
@@ -85,6 +91,7 @@ struct Serve: AsyncParsableCommand {
         configuration.s3SecretAccessKey = env["PERSIMMON_S3_SECRET_ACCESS_KEY"]
         configuration.s3PathStyle = !(s3VirtualHosted || env["PERSIMMON_S3_VIRTUAL_HOSTED"] == "1")
         configuration.importRoot = importRoot ?? env["PERSIMMON_IMPORT_ROOT"]
+        configuration.datasetStoreURL = datasetStore ?? env["PERSIMMON_DATASET_STORE"]
         if let days = auditRetentionDays ?? env["PERSIMMON_AUDIT_RETENTION_DAYS"].flatMap(Int.init) {
             configuration.auditRetentionDays = days
         }

@@ -46,6 +46,7 @@ package final class DatasetStore: Sendable {
     package let kind: DatasetKind
     private let lockDescriptor: Int32
     private let hooks: Hooks
+    private let replica: (any DatasetReplica)?
     private let state: Mutex<State>
 
     static let segmentPrefix = "seg-"
@@ -58,10 +59,14 @@ package final class DatasetStore: Sendable {
     /// - Throws: ``DatasetError/Code/storeLocked`` when another open store holds the directory,
     ///   ``DatasetError/Code/wrongDatasetType`` when it holds another dataset type,
     ///   ``DatasetError/Code/corruptData`` for a damaged manifest or segment.
-    package init(directory: String, kind: DatasetKind, hooks: Hooks = Hooks()) throws(DatasetError) {
+    /// - Parameter replica: The shared copy this directory caches (see ``refresh()``); `nil` for a local-only store.
+    package init(
+        directory: String, kind: DatasetKind, hooks: Hooks = Hooks(), replica: (any DatasetReplica)? = nil
+    ) throws(DatasetError) {
         self.directory = directory
         self.kind = kind
         self.hooks = hooks
+        self.replica = replica
         try POSIX.makeDirectories(directory)
         guard let lock = try POSIX.lockFile(directory + "/LOCK") else {
             throw DatasetError(
@@ -176,6 +181,7 @@ package final class DatasetStore: Sendable {
         action: CommitAction
     ) throws(DatasetError) -> (file: String, generation: Int) {
         let (file, generation, dropped) = try state.withLock { state throws(DatasetError) in
+            let pulled = try pullLocked(&state)
             let current = state.manifest.segments.map(\.file)
             let keep: Int
             switch action {
@@ -216,6 +222,7 @@ package final class DatasetStore: Sendable {
                 case .replaceAll, .replacePrefix: manifest.segments = [entry] + kept
                 }
                 manifest.generation = generation
+                try pushLocked(manifest, previousGeneration: state.manifest.generation)
                 try manifest.store(directory: directory)
                 state.manifest = manifest
                 let keptFiles = Array(state.segments.suffix(keep))
@@ -223,7 +230,7 @@ package final class DatasetStore: Sendable {
                 case .append: state.segments = keptFiles + [segment]
                 case .replaceAll, .replacePrefix: state.segments = [segment] + keptFiles
                 }
-                return (name, generation, dropped)
+                return (name, generation, pulled + dropped)
             } catch {
                 try? POSIX.unlink(path)
                 throw error
@@ -239,14 +246,16 @@ package final class DatasetStore: Sendable {
     /// Removes all data (the manifest becomes empty). Readers already holding segments finish.
     package func removeAllData() throws(DatasetError) {
         let dropped = try state.withLock { state throws(DatasetError) in
+            let pulled = try pullLocked(&state)
             var manifest = state.manifest
             let dropped = manifest.segments.map(\.file)
             manifest.segments = []
             manifest.generation += 1
+            try pushLocked(manifest, previousGeneration: state.manifest.generation)
             try manifest.store(directory: directory)
             state.manifest = manifest
             state.segments = []
-            return dropped
+            return pulled + dropped
         }
         for name in dropped {
             try? POSIX.unlink(directory + "/" + name)
@@ -258,6 +267,7 @@ package final class DatasetStore: Sendable {
     /// On failure the manifest is unchanged and the new files are removed.
     func commitReplacements(_ replacements: [SegmentReplacement]) throws(DatasetError) -> Int {
         let (generation, dropped) = try state.withLock { state throws(DatasetError) in
+            let pulled = try pullLocked(&state)
             let live = Set(state.manifest.segments.map(\.file))
             guard replacements.allSatisfy({ live.contains($0.old) }) else {
                 throw DatasetError(
@@ -306,10 +316,11 @@ package final class DatasetStore: Sendable {
                 }
                 manifest.segments = entries
                 manifest.generation = generation
+                try pushLocked(manifest, previousGeneration: state.manifest.generation)
                 try manifest.store(directory: directory)
                 state.manifest = manifest
                 state.segments = segments
-                return (generation, replacements.map(\.old))
+                return (generation, pulled + replacements.map(\.old))
             } catch {
                 for new in renamed.values { try? POSIX.unlink(directory + "/" + new.name) }
                 throw error
@@ -320,6 +331,90 @@ package final class DatasetStore: Sendable {
             try? POSIX.unlink(directory + "/" + name)
         }
         return generation
+    }
+
+    // MARK: Shared copy
+
+    /// Brings the local cache up to the replica's manifest when the replica's generation is newer: downloads the
+    /// segments the cache lacks, then swaps the local manifest. A no-op without a replica. Readers that already hold
+    /// segments finish on them.
+    package func refresh() throws(DatasetError) {
+        guard replica != nil else { return }
+        let dropped = try state.withLock { state throws(DatasetError) in try pullLocked(&state) }
+        for name in dropped {
+            try? POSIX.unlink(directory + "/" + name)
+        }
+    }
+
+    /// Adopts the replica's manifest if it is newer; returns the local files it no longer lists.
+    private func pullLocked(_ state: inout State) throws(DatasetError) -> [String] {
+        guard let replica, let bytes = try replica.loadManifest() else { return [] }
+        let remote = try Manifest.decode(bytes, source: "shared manifest of \(directory)")
+        guard remote.datasetType == kind.rawValue else {
+            throw DatasetError(
+                .wrongDatasetType, "The dataset holds \(remote.datasetType) data, not \(kind.rawValue)",
+                underlying: "shared manifest of \(directory)")
+        }
+        guard remote.generation > state.manifest.generation else { return [] }
+        var open: [String: SegmentFile] = [:]
+        for (entry, file) in zip(state.manifest.segments, state.segments) { open[entry.file] = file }
+        var files: [SegmentFile] = []
+        var downloaded = false
+        for entry in remote.segments {
+            if let file = open[entry.file] {
+                files.append(file)
+                continue
+            }
+            let path = directory + "/" + entry.file
+            if !POSIX.fileExists(path) {
+                let staging = directory + "/" + Self.stagingPrefix + POSIX.randomToken() + Self.segmentSuffix
+                do throws(DatasetError) {
+                    try replica.downloadSegment(name: entry.file, to: staging)
+                    let fd = try POSIX.open(staging, O_RDONLY)
+                    defer { POSIX.close(fd) }
+                    try POSIX.fsync(fd, path: staging)
+                    try POSIX.rename(staging, path)
+                } catch {
+                    try? POSIX.unlink(staging)
+                    throw error
+                }
+                downloaded = true
+            }
+            files.append(try SegmentFile(directory: directory, name: entry.file))
+        }
+        if downloaded { try POSIX.fsyncDirectory(directory) }
+        try remote.store(directory: directory)
+        let listed = Set(remote.segments.map(\.file))
+        let dropped = state.manifest.segments.map(\.file).filter { !listed.contains($0) }
+        state.manifest = remote
+        state.segments = files
+        return dropped
+    }
+
+    /// Publishes a new manifest to the replica before it replaces the local one: first every segment it lists that
+    /// the replica's manifest does not, then the manifest, and only if the replica's generation is still
+    /// `previousGeneration` when the segments are up (compare before put); otherwise the commit fails and changes
+    /// nothing locally. The compare and the put are two requests, so they are not atomic (see docs/dataset-store.md).
+    private func pushLocked(_ manifest: Manifest, previousGeneration: Int) throws(DatasetError) {
+        guard let replica else { return }
+        let shared = try replica.loadManifest().map { bytes throws(DatasetError) in
+            try Manifest.decode(bytes, source: "shared manifest of \(directory)")
+        }
+        let present = Set(shared?.segments.map(\.file) ?? [])
+        for entry in manifest.segments where !present.contains(entry.file) {
+            try replica.uploadSegment(name: entry.file, from: directory + "/" + entry.file)
+        }
+        if let bytes = try replica.loadManifest() {
+            let current = try Manifest.decode(bytes, source: "shared manifest of \(directory)")
+            guard current.generation == previousGeneration else {
+                throw DatasetError(
+                    .storage, "The dataset was changed by another node at the same time; retry the request",
+                    underlying:
+                        "\(directory): shared manifest is at generation \(current.generation), expected \(previousGeneration)"
+                )
+            }
+        }
+        try replica.storeManifest(try manifest.encoded())
     }
 
     // MARK: Imports

@@ -56,6 +56,11 @@ struct Manifest: Codable, Sendable, Equatable {
         try bytes.withMutableBytes { buffer throws(DatasetError) in
             try POSIX.preadExactly(fd, into: buffer, at: 0, path: path)
         }
+        return try decode(bytes, source: path)
+    }
+
+    /// Parses manifest bytes (`source` names where they came from, for the log).
+    static func decode(_ bytes: [UInt8], source path: String) throws(DatasetError) -> Manifest {
         let manifest: Manifest
         do {
             manifest = try JSONDecoder().decode(Manifest.self, from: Data(bytes))
@@ -72,20 +77,24 @@ struct Manifest: Codable, Sendable, Equatable {
         return manifest
     }
 
-    /// Atomically replaces the directory's manifest with `self`.
-    func store(directory: String) throws(DatasetError) {
+    /// The manifest as stored: sorted, indented JSON.
+    func encoded() throws(DatasetError) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data: Data
         do {
-            data = try encoder.encode(self)
+            return [UInt8](try encoder.encode(self))
         } catch {
             throw DatasetError(.storage, "The dataset store could not complete the operation", underlying: "\(error)")
         }
+    }
+
+    /// Atomically replaces the directory's manifest with `self`.
+    func store(directory: String) throws(DatasetError) {
+        let data = try encoded()
         let temporary = directory + "/.manifest-" + POSIX.randomToken() + ".tmp"
         let fd = try POSIX.open(temporary, O_WRONLY | O_CREAT | O_EXCL)
         do {
-            try [UInt8](data).withBytes { bytes throws(DatasetError) in try POSIX.writeAll(fd, bytes, path: temporary) }
+            try data.withBytes { bytes throws(DatasetError) in try POSIX.writeAll(fd, bytes, path: temporary) }
             try POSIX.fsync(fd, path: temporary)
             POSIX.close(fd)
         } catch {
