@@ -171,7 +171,9 @@ package enum PersimmonServer {
             // Test hook (conformance: recovery from the log alone): no compaction while running.
             automatic: ProcessInfo.processInfo.environment["PERSIMMON_TEST_HOLD_EVENT_LOG"] != "1", logger: logger
         )
-        try compactor.recover()
+        // On the compute pool: with a shared dataset store, its imports wait for S3 calls, which must not block
+        // the cooperative pool.
+        try await pool.run { try compactor.recover() }
         let parts = makeComponents(
             storage: storage, box: box, clock: clock,
             operatorCredentials: operatorCredentials, region: configuration.region, locations: dataSources,
