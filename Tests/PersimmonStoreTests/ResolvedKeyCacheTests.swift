@@ -125,3 +125,47 @@ struct ResolvedKeyCacheTests {
         #expect(cache.credential(for: "AKIA1", token: one) == nil)
     }
 }
+
+private final class Counter: Sendable {
+    private let value = Mutex(0)
+    func increment() { value.withLock { $0 += 1 } }
+    var count: Int { value.withLock { $0 } }
+}
+
+@Suite("Resolved access-key cache: concurrent misses")
+struct ResolvedKeyCacheFlightTests {
+    @Test("requests that miss with the same token share one lookup; another token gets its own")
+    func sharedLookup() async throws {
+        let cache = ResolvedKeyCache()
+        let lookups = Counter()
+        let token = StoreChangeToken(local: 0, external: 7)
+        let credential = ResolvedCredential(principal: .root(of: AccountID("123456789012")), secretAccessKey: "s")
+        let gate = Counter()
+        let results = try await withThrowingTaskGroup(of: ResolvedCredential?.self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    try await cache.resolve("AKIA1", token: token) {
+                        lookups.increment()
+                        while gate.count == 0 { try await Task.sleep(for: .milliseconds(5)) }
+                        return credential
+                    }
+                }
+            }
+            // Let every task join before the shared lookup may finish.
+            try await Task.sleep(for: .milliseconds(100))
+            gate.increment()
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 16 && results.allSatisfy { $0?.secretAccessKey == "s" })
+        #expect(lookups.count == 1)
+        #expect(cache.credential(for: "AKIA1", token: token)?.secretAccessKey == "s")
+
+        let next = StoreChangeToken(local: 1, external: 7)
+        let refreshed = try await cache.resolve("AKIA1", token: next) {
+            lookups.increment()
+            return nil
+        }
+        #expect(refreshed == nil, "a new token never reuses an earlier lookup")
+        #expect(lookups.count == 2)
+    }
+}

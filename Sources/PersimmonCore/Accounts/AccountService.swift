@@ -119,9 +119,10 @@ package struct AccountService: Sendable {
         }
         if let cached = keyCache.credential(for: accessKeyID, token: token) { return cached }
         // The token was read before the lookup: a commit racing it leaves this entry stale, never wrongly fresh.
-        guard let resolved = try await lookUp(accessKeyID: accessKeyID) else { return nil }
-        keyCache.store(resolved, for: accessKeyID, token: token)
-        return resolved
+        let service = self
+        return try await keyCache.resolve(accessKeyID, token: token) {
+            try await service.lookUp(accessKeyID: accessKeyID)
+        }
     }
 
     private func lookUp(accessKeyID: String) async throws -> ResolvedCredential? {

@@ -38,7 +38,14 @@ package final class ResolvedKeyCache: Sendable {
         var token: StoreChangeToken
     }
 
+    /// A lookup under way, shared by every request that misses with the same token meanwhile.
+    private struct Flight {
+        var token: StoreChangeToken
+        var task: Task<ResolvedCredential?, any Error>
+    }
+
     private let entries = Mutex<[String: Entry]>([:])
+    private let flights = Mutex<[String: Flight]>([:])
     private let capacity: Int
 
     package init(capacity: Int = 4096) {
@@ -62,6 +69,40 @@ package final class ResolvedKeyCache: Sendable {
                 if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             }
             entries[accessKeyID] = Entry(credential: credential, token: token)
+        }
+    }
+
+    /// Runs `lookUp` for a miss, or joins the lookup already under way for the same key and token, and caches a
+    /// found credential under `token`.
+    ///
+    /// After a commit every in-flight request of a key misses at once; they share one store read. Sharing is as
+    /// exact as each reading for itself: every joiner read the same token, so nothing was committed between its
+    /// own token read and the shared lookup's (which started after that same token was read).
+    package func resolve(
+        _ accessKeyID: String, token: StoreChangeToken,
+        lookUp: @escaping @Sendable () async throws -> ResolvedCredential?
+    ) async throws -> ResolvedCredential? {
+        let task = flights.withLock { flights in
+            if let flight = flights[accessKeyID], flight.token == token { return flight.task }
+            let task = Task { try await lookUp() }
+            flights[accessKeyID] = Flight(token: token, task: task)
+            return task
+        }
+        let result: ResolvedCredential?
+        do {
+            result = try await task.value
+        } catch {
+            finish(accessKeyID, token: token)
+            throw error
+        }
+        if let result { store(result, for: accessKeyID, token: token) }
+        finish(accessKeyID, token: token)
+        return result
+    }
+
+    private func finish(_ accessKeyID: String, token: StoreChangeToken) {
+        flights.withLock { flights in
+            if flights[accessKeyID]?.token == token { flights[accessKeyID] = nil }
         }
     }
 
