@@ -69,6 +69,11 @@ package struct S3Error: Error, Sendable, CustomStringConvertible {
         self.status = status
     }
 
+    /// A conditional write lost: the object changed (412 PreconditionFailed, 409 ConditionalRequestConflict).
+    package var isPreconditionFailure: Bool {
+        status == 412 || code == "PreconditionFailed" || code == "ConditionalRequestConflict"
+    }
+
     package var description: String { "\(code): \(message)" }
 }
 
@@ -133,6 +138,31 @@ package struct S3Client: Sendable {
         let response = try await send(
             method: .PUT, bucket: bucket, key: key, query: [], body: body, contentType: contentType
         )
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        try Self.check(response, body: text)
+    }
+
+    /// A small object read whole with its ETag, or nil when there is no such key.
+    package func getSmallObject(bucket: String, key: String, limit: Int = 64 << 20) async throws -> (
+        bytes: [UInt8], etag: String
+    )? {
+        let response = try await send(method: .GET, bucket: bucket, key: key, query: [], body: [])
+        let body = try await response.body.collect(upTo: limit)
+        if response.status == .notFound { return nil }
+        try Self.check(response, body: String(buffer: body))
+        return (Array(body.readableBytesView), response.headers.first(name: "etag") ?? "")
+    }
+
+    /// Writes an object only if it is unchanged: its ETag is still `ifMatch`, or, when `ifMatch` is nil, no object
+    /// exists yet (`If-None-Match: *`). S3 answers 412 (or 409 for a racing conditional write) otherwise, thrown as
+    /// an ``S3Error`` with ``S3Error/isPreconditionFailure`` set.
+    package func putObjectIfUnchanged(
+        bucket: String, key: String, body: [UInt8], ifMatch: String?, contentType: String = "application/json"
+    ) async throws {
+        let condition = ifMatch.map { (name: "if-match", value: $0) } ?? (name: "if-none-match", value: "*")
+        let response = try await send(
+            method: .PUT, bucket: bucket, key: key, query: [], body: body, contentType: contentType,
+            extraHeaders: [condition])
         let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
         try Self.check(response, body: text)
     }
@@ -242,7 +272,7 @@ package struct S3Client: Sendable {
 
     private func send(
         method: HTTPMethod, bucket: String, key: String, query: [(String, String)], body: [UInt8],
-        contentType: String? = nil
+        contentType: String? = nil, extraHeaders: [(name: String, value: String)] = []
     ) async throws -> HTTPClientResponse {
         var host = base.host ?? "127.0.0.1"
         if let port = base.port { host += ":\(port)" }
@@ -262,6 +292,7 @@ package struct S3Client: Sendable {
             (name: "x-amz-content-sha256", value: payloadHash),
         ]
         if let contentType { headers.append((name: "content-type", value: contentType)) }
+        headers += extraHeaders
         let signed = signer.sign(
             method: method.rawValue, path: path, query: queryString, headers: headers, payloadHash: payloadHash,
             date: Date()

@@ -41,26 +41,23 @@ struct S3DatasetReplica: DatasetReplica {
     /// `<prefix>/<account>/<group>/<TYPE>/`.
     let keyPrefix: String
 
-    func loadManifest() throws(DatasetError) -> [UInt8]? {
+    func loadManifest() throws(DatasetError) -> ReplicaManifest? {
         let client = client
         let bucket = bucket
         let key = keyPrefix + "manifest.json"
         return try Self.wait {
-            do {
-                let body = try await client.getObject(bucket: bucket, key: key)
-                return Array(try await body.collect(upTo: 64 << 20).readableBytesView)
-            } catch let error as S3Error where error.status == 404 || error.code == "NoSuchKey" {
-                return nil
+            try await client.getSmallObject(bucket: bucket, key: key).map {
+                ReplicaManifest(bytes: $0.bytes, version: $0.etag)
             }
         }
     }
 
-    func storeManifest(_ bytes: [UInt8]) throws(DatasetError) {
+    func storeManifest(_ bytes: [UInt8], replacing version: String?) throws(DatasetError) {
         let client = client
         let bucket = bucket
         let key = keyPrefix + "manifest.json"
         try Self.wait {
-            try await client.putObject(bucket: bucket, key: key, body: bytes, contentType: "application/json")
+            try await client.putObjectIfUnchanged(bucket: bucket, key: key, body: bytes, ifMatch: version)
         }
     }
 
@@ -106,6 +103,10 @@ struct S3DatasetReplica: DatasetReplica {
         switch result.withLock({ $0 }) {
         case .success(let value)?:
             return value
+        case .failure(let error as S3Error)? where error.isPreconditionFailure:
+            var conflict = DatasetReplicaConflict.error
+            conflict.underlyingDescription = "shared manifest replaced meanwhile: \(error)"
+            throw conflict
         case .failure(let error)?:
             throw DatasetError(
                 .storage, "The shared dataset store could not complete the operation", underlying: "\(error)")

@@ -10,27 +10,32 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A shared store in memory: the manifest and segment files as byte arrays. `beforeManifestPut` runs before each
-/// manifest replacement (to simulate another node committing at the same moment).
+/// A shared store in memory: the manifest (with a version bumped by every write, like an ETag) and segment files as
+/// byte arrays. Manifest replacement is conditional, as with S3's `If-Match` / `If-None-Match: *`.
 final class MemoryReplica: DatasetReplica {
     struct Contents {
-        var manifest: [UInt8]?
+        var manifest: [UInt8]? {
+            didSet { version += 1 }
+        }
+        var version = 0
         var segments: [String: [UInt8]] = [:]
         var uploads: [String] = []
     }
 
     let contents = Mutex(Contents())
-    let beforeManifestPut = Mutex<(@Sendable () -> Void)?>(nil)
 
-    func loadManifest() throws(DatasetError) -> [UInt8]? { contents.withLock { $0.manifest } }
-
-    func storeManifest(_ bytes: [UInt8]) throws(DatasetError) {
-        let hook = beforeManifestPut.withLock { hook in
-            defer { hook = nil }
-            return hook
+    func loadManifest() throws(DatasetError) -> ReplicaManifest? {
+        contents.withLock { contents in
+            contents.manifest.map { ReplicaManifest(bytes: $0, version: String(contents.version)) }
         }
-        hook?()
-        contents.withLock { $0.manifest = bytes }
+    }
+
+    func storeManifest(_ bytes: [UInt8], replacing version: String?) throws(DatasetError) {
+        try contents.withLock { contents throws(DatasetError) in
+            let current = contents.manifest == nil ? nil : String(contents.version)
+            guard current == version else { throw DatasetReplicaConflict.error }
+            contents.manifest = bytes
+        }
     }
 
     func uploadSegment(name: String, from path: String) throws(DatasetError) {
@@ -98,7 +103,8 @@ final class MemoryReplica: DatasetReplica {
         try importOK(interactionsCSV(count: 1000), into: nodeA, schema: Schemas.interactions)
         let published = try #require(replica.contents.withLock { $0.manifest })
 
-        // Another node commits generation 2 while this one uploads its segment (after its pull, before its put).
+        // Another node commits generation 2 while this one uploads its segment (after its pull, before its put):
+        // the conditional put of the manifest loses.
         var ahead = try Manifest.decode(published, source: "test")
         ahead.generation = 2
         let aheadBytes = try ahead.encoded()
@@ -118,6 +124,10 @@ final class MemoryReplica: DatasetReplica {
         #expect(nodeB.generation == 1)
         #expect(try nodeB.stats() == before)
         #expect(directoryListing(directory.sub("b")).filter { $0.hasPrefix("seg-") }.count == 1)
+
+        // A put whose version is stale is refused even when the generation looks right (the same manifest written
+        // again by another node): the condition is on the version, not on the content.
+        #expect(throws: DatasetError.self) { try replica.storeManifest(published, replacing: "0") }
     }
 }
 
@@ -126,8 +136,10 @@ struct RacingReplica: DatasetReplica {
     let inner: MemoryReplica
     let onUpload: @Sendable () -> Void
 
-    func loadManifest() throws(DatasetError) -> [UInt8]? { try inner.loadManifest() }
-    func storeManifest(_ bytes: [UInt8]) throws(DatasetError) { try inner.storeManifest(bytes) }
+    func loadManifest() throws(DatasetError) -> ReplicaManifest? { try inner.loadManifest() }
+    func storeManifest(_ bytes: [UInt8], replacing version: String?) throws(DatasetError) {
+        try inner.storeManifest(bytes, replacing: version)
+    }
     func uploadSegment(name: String, from path: String) throws(DatasetError) {
         onUpload()
         try inner.uploadSegment(name: name, from: path)

@@ -348,8 +348,8 @@ package final class DatasetStore: Sendable {
 
     /// Adopts the replica's manifest if it is newer; returns the local files it no longer lists.
     private func pullLocked(_ state: inout State) throws(DatasetError) -> [String] {
-        guard let replica, let bytes = try replica.loadManifest() else { return [] }
-        let remote = try Manifest.decode(bytes, source: "shared manifest of \(directory)")
+        guard let replica, let shared = try replica.loadManifest() else { return [] }
+        let remote = try Manifest.decode(shared.bytes, source: "shared manifest of \(directory)")
         guard remote.datasetType == kind.rawValue else {
             throw DatasetError(
                 .wrongDatasetType, "The dataset holds \(remote.datasetType) data, not \(kind.rawValue)",
@@ -392,29 +392,27 @@ package final class DatasetStore: Sendable {
     }
 
     /// Publishes a new manifest to the replica before it replaces the local one: first every segment it lists that
-    /// the replica's manifest does not, then the manifest, and only if the replica's generation is still
-    /// `previousGeneration` when the segments are up (compare before put); otherwise the commit fails and changes
-    /// nothing locally. The compare and the put are two requests, so they are not atomic (see docs/dataset-store.md).
+    /// the replica's manifest does not, then the manifest, replacing only the version read at the start (a
+    /// conditional write) and only if that version's generation is `previousGeneration`. Otherwise the commit fails
+    /// and changes nothing locally.
     private func pushLocked(_ manifest: Manifest, previousGeneration: Int) throws(DatasetError) {
         guard let replica else { return }
-        let shared = try replica.loadManifest().map { bytes throws(DatasetError) in
-            try Manifest.decode(bytes, source: "shared manifest of \(directory)")
+        let shared = try replica.loadManifest()
+        var present: Set<String> = []
+        if let shared {
+            let current = try Manifest.decode(shared.bytes, source: "shared manifest of \(directory)")
+            guard current.generation == previousGeneration else {
+                var error = DatasetReplicaConflict.error
+                error.underlyingDescription =
+                    "\(directory): shared manifest is at generation \(current.generation), expected \(previousGeneration)"
+                throw error
+            }
+            present = Set(current.segments.map(\.file))
         }
-        let present = Set(shared?.segments.map(\.file) ?? [])
         for entry in manifest.segments where !present.contains(entry.file) {
             try replica.uploadSegment(name: entry.file, from: directory + "/" + entry.file)
         }
-        if let bytes = try replica.loadManifest() {
-            let current = try Manifest.decode(bytes, source: "shared manifest of \(directory)")
-            guard current.generation == previousGeneration else {
-                throw DatasetError(
-                    .storage, "The dataset was changed by another node at the same time; retry the request",
-                    underlying:
-                        "\(directory): shared manifest is at generation \(current.generation), expected \(previousGeneration)"
-                )
-            }
-        }
-        try replica.storeManifest(try manifest.encoded())
+        try replica.storeManifest(try manifest.encoded(), replacing: shared?.version)
     }
 
     // MARK: Imports
