@@ -52,14 +52,12 @@ package struct DataDeletionJobHandler: JobHandler {
     package var kinds: [String] { [DataJobKind.dataDeletion] }
 
     package func run(_ job: JobRecord) async throws {
-        guard var record = try await resources.store.get(account: job.account, arn: job.resourceARN) else { return }
-        if record.status == LifecycleStatus.createPending || record.status == DataDeletionStatus.pending {
-            guard
-                let updated = try await resources.setStatus(record, to: DataDeletionStatus.inProgress, now: clock.now())
-            else { throw ServiceError(.resourceInUse, "concurrent change to \(record.arn)") }
-            record = updated
-        }
-        guard record.status == DataDeletionStatus.inProgress else { return }
+        guard let record = try await resources.store.get(account: job.account, arn: job.resourceARN) else { return }
+        guard
+            let record = try await resources.begin(
+                record, waiting: [LifecycleStatus.createPending, DataDeletionStatus.pending], running: DataDeletionStatus.inProgress,
+                now: clock.now())
+        else { return }
         let deletion = try ResourceManager.decode(DataDeletionJob.self, from: record)
         let deleted: Int
         do {

@@ -52,15 +52,8 @@ package struct ExportJobHandler: JobHandler {
     }
 
     package func run(_ job: JobRecord) async throws {
-        guard var record = try await resources.store.get(account: job.account, arn: job.resourceARN) else { return }
-        if record.status == LifecycleStatus.createPending {
-            guard
-                let updated = try await resources.setStatus(
-                    record, to: LifecycleStatus.createInProgress, now: clock.now())
-            else { throw ServiceError(.resourceInUse, "concurrent change to \(record.arn)") }
-            record = updated
-        }
-        guard record.status == LifecycleStatus.createInProgress else { return }
+        guard let record = try await resources.store.get(account: job.account, arn: job.resourceARN) else { return }
+        guard let record = try await resources.begin(record, now: clock.now()) else { return }
         let exportJob = try ResourceManager.decode(DatasetExportJob.self, from: record)
         do {
             let summary = try await export(exportJob, account: job.account)

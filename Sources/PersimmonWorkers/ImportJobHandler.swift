@@ -44,15 +44,8 @@ package struct ImportJobHandler: JobHandler {
 
     package func run(_ job: JobRecord) async throws {
         let store = resources.store
-        guard var record = try await store.get(account: job.account, arn: job.resourceARN) else { return }
-        if record.status == LifecycleStatus.createPending {
-            guard
-                let updated = try await resources.setStatus(
-                    record, to: LifecycleStatus.createInProgress, now: clock.now())
-            else { throw ServiceError(.resourceInUse, "concurrent change to \(record.arn)") }
-            record = updated
-        }
-        guard record.status == LifecycleStatus.createInProgress else { return }
+        guard let record = try await store.get(account: job.account, arn: job.resourceARN) else { return }
+        guard let record = try await resources.begin(record, now: clock.now()) else { return }
         let importJob = try ResourceManager.decode(DatasetImportJob.self, from: record)
         do {
             let summary = try await importData(importJob, account: job.account)

@@ -58,17 +58,12 @@ package struct TrainingJobHandler: JobHandler {
     static let stopped = "CREATE STOPPED"
 
     package func run(_ job: JobRecord) async throws {
-        guard var record = try await resources.store.get(account: job.account, arn: job.resourceARN) else { return }
+        guard let record = try await resources.store.get(account: job.account, arn: job.resourceARN) else { return }
         if record.status == Self.stopping {
             try await resources.setStatus(record, to: Self.stopped, now: clock.now())
             return
         }
-        if record.status == LifecycleStatus.createPending {
-            guard let updated = try await resources.setStatus(record, to: LifecycleStatus.createInProgress, now: clock.now())
-            else { throw ServiceError(.resourceInUse, "concurrent change to \(record.arn)") }
-            record = updated
-        }
-        guard record.status == LifecycleStatus.createInProgress else { return }
+        guard let record = try await resources.begin(record, now: clock.now()) else { return }
         let version = try ResourceManager.decode(SolutionVersion.self, from: record)
         let started = ContinuousClock.now
         let cancel = CancellationFlag()

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Work that a worker runs for claimed jobs of some kinds.
 package protocol JobHandler: Sendable {
     /// The job kinds this handler runs.
@@ -28,31 +34,21 @@ package struct LifecycleJobHandler: JobHandler {
 
     package func run(_ job: JobRecord) async throws {
         let store = resources.store
-        guard var record = try await store.get(account: job.account, arn: job.resourceARN) else {
+        guard let record = try await store.get(account: job.account, arn: job.resourceARN) else {
             return  // Deleted meanwhile: nothing left to do.
         }
         switch job.kind {
         case LifecycleJobKind.create:
-            if record.status == LifecycleStatus.createPending {
-                guard
-                    let updated = try await resources.setStatus(
-                        record, to: LifecycleStatus.createInProgress, now: clock.now())
-                else { throw ServiceError(.resourceInUse, "concurrent change to \(record.arn)") }
-                record = updated
-            }
-            guard record.status == LifecycleStatus.createInProgress else { return }
+            guard let record = try await resources.begin(record, now: clock.now()) else { return }
             guard try await resources.setStatus(record, to: LifecycleStatus.active, now: clock.now()) != nil else {
                 throw ServiceError(.resourceInUse, "concurrent change to \(record.arn)")
             }
         case LifecycleJobKind.delete:
-            if record.status == LifecycleStatus.deletePending {
-                guard
-                    let updated = try await resources.setStatus(
-                        record, to: LifecycleStatus.deleteInProgress, now: clock.now())
-                else { throw ServiceError(.resourceInUse, "concurrent change to \(record.arn)") }
-                record = updated
-            }
-            guard record.status == LifecycleStatus.deleteInProgress else { return }
+            guard
+                let record = try await resources.begin(
+                    record, waiting: [LifecycleStatus.deletePending], running: LifecycleStatus.deleteInProgress,
+                    now: clock.now())
+            else { return }
             try await onDelete(record)
             try await store.delete(account: record.account, arn: record.arn)
         default:
@@ -70,5 +66,24 @@ package struct LifecycleJobHandler: JobHandler {
             // A delete that keeps failing leaves the resource ACTIVE again so the user can retry, rather than stuck.
             try await resources.setStatus(record, to: LifecycleStatus.active, failureReason: reason, now: clock.now())
         }
+    }
+}
+
+extension ResourceManager {
+    /// Starts (or resumes) the run of a job's resource: moves `record` from one of the `waiting` statuses to
+    /// `running`. Returns the record in `running`, or nil when it is in neither (another run already finished it),
+    /// so a job that is run again after its worker died carries on where the resource stands.
+    package func begin(
+        _ record: ResourceRecord, waiting: Set<String> = [LifecycleStatus.createPending],
+        running: String = LifecycleStatus.createInProgress, now: Date
+    ) async throws -> ResourceRecord? {
+        var record = record
+        if let status = record.status, waiting.contains(status) {
+            guard let updated = try await setStatus(record, to: running, now: now) else {
+                throw ServiceError(.resourceInUse, "concurrent change to \(record.arn)")
+            }
+            record = updated
+        }
+        return record.status == running ? record : nil
     }
 }
