@@ -23,26 +23,38 @@ package struct JSONLogHandler: LogHandler {
     }
 
     package func log(event: LogEvent) {
-        var fields: [(String, String)] = [
-            ("ts", Self.timestamp()),
-            ("level", event.level.rawValue),
-            ("label", label),
-            ("msg", event.message.description),
-        ]
+        // One line per request at the default level, so this path is built straight into bytes: no Foundation
+        // date formatting, one write(2) of the whole line.
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        line.append(UInt8(ascii: "{"))
+        Self.append(field: "ts", Self.timestamp(), to: &line, first: true)
+        Self.append(field: "level", event.level.rawValue, to: &line)
+        Self.append(field: "label", label, to: &line)
+        Self.append(field: "msg", event.message.description, to: &line)
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        for key in merged.keys.sorted() {
-            fields.append((key, Self.flatten(merged[key]!)))
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+            Self.append(field: key, Self.flatten(value), to: &line)
         }
-        var line = "{"
-        for (index, (key, value)) in fields.enumerated() {
-            if index > 0 { line += "," }
-            line += Self.quote(key) + ":" + Self.quote(value)
-        }
-        line += "}\n"
+        line.append(contentsOf: "}\n".utf8)
         Self.lock.withLock { _ in
-            FileHandle.standardError.write(Data(line.utf8))
+            line.withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written <= 0 { break }  // standard error is gone: the line is dropped, never retried forever
+                    offset += written
+                }
+            }
         }
+    }
+
+    private static func append(field key: String, _ value: String, to line: inout [UInt8], first: Bool = false) {
+        if !first { line.append(UInt8(ascii: ",")) }
+        quote(key, into: &line)
+        line.append(UInt8(ascii: ":"))
+        quote(value, into: &line)
     }
 
     private static func flatten(_ value: Logger.Metadata.Value) -> String {
@@ -54,24 +66,43 @@ package struct JSONLogHandler: LogHandler {
         }
     }
 
-    private static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
+    private static func quote(_ text: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+            case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
+            case UInt8(ascii: "\r"): out.append(contentsOf: "\\r".utf8)
+            case UInt8(ascii: "\t"): out.append(contentsOf: "\\t".utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: "\\u00".utf8)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            default: out.append(byte)
             }
         }
-        return out + "\""
+        out.append(UInt8(ascii: "\""))
     }
 
-    private static func timestamp() -> String {
-        Date().formatted(
-            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    /// UTC as `2026-11-29T20:01:16.123Z`: ISO 8601 with milliseconds.
+    static func timestamp(_ now: timespec = Self.now()) -> String {
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return pad(parts.tm_year + 1900, 4) + "-" + pad(parts.tm_mon + 1, 2) + "-" + pad(parts.tm_mday, 2) + "T"
+            + pad(parts.tm_hour, 2) + ":" + pad(parts.tm_min, 2) + ":" + pad(parts.tm_sec, 2) + "."
+            + pad(Int32(now.tv_nsec / 1_000_000), 3) + "Z"
+    }
+
+    private static func now() -> timespec {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return now
     }
 }
