@@ -135,10 +135,29 @@ enum PersonalizeChecks {
         }
     }
 
+    /// The body's top-level members. Read with the policy engine's byte-level parser (the per-request path);
+    /// a body it refuses (deeper than its nesting cap, say) is read with `JSONDecoder` instead, so the checks never
+    /// see less than the operation itself will decode.
     static func topLevelMembers(_ body: [UInt8]) -> [String: JSONValue] {
-        guard !body.isEmpty, let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body)),
-            case .object(let members) = value
+        guard !body.isEmpty else { return [:] }
+        if let node = try? JSONParser.parse(body) {
+            guard case .object = node.value, case .object(let members) = jsonValue(node) else { return [:] }
+            return members
+        }
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body)), case .object(let members) = value
         else { return [:] }
         return members
+    }
+
+    static func jsonValue(_ node: JSONNode) -> JSONValue {
+        switch node.value {
+        case .string(let text): .string(text)
+        case .number(let text): .number(Double(text) ?? .nan)
+        case .bool(let flag): .bool(flag)
+        case .null: .null
+        case .array(let elements): .array(elements.map(jsonValue))
+        case .object(let members):
+            .object(Dictionary(members.map { ($0.key, jsonValue($0.node)) }, uniquingKeysWith: { _, last in last }))
+        }
     }
 }

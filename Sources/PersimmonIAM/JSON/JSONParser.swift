@@ -1,8 +1,8 @@
 /// A JSON value as the policy parser needs it: object members keep their order and duplicates (the
 /// policy layer rejects duplicates with a path), numbers keep their source text, and every node knows
 /// the byte offset where it starts so errors and `SimulatePrincipalPolicy` positions can point at it.
-struct JSONNode: Sendable {
-    enum Value: Sendable {
+package struct JSONNode: Sendable {
+    package enum Value: Sendable {
         case string(String)
         /// The number exactly as written (`10`, `-1.5e3`); IAM compares condition values as text.
         case number(String)
@@ -12,7 +12,7 @@ struct JSONNode: Sendable {
         case object([JSONMember])
     }
 
-    var value: Value
+    package var value: Value
     /// Byte offset of the first byte of the value in the document.
     var start: Int
     /// Byte offset one past the last byte of the value.
@@ -31,14 +31,14 @@ struct JSONNode: Sendable {
     }
 }
 
-struct JSONMember: Sendable {
-    var key: String
+package struct JSONMember: Sendable {
+    package var key: String
     var keyOffset: Int
-    var node: JSONNode
+    package var node: JSONNode
 }
 
 /// A JSON syntax error at a byte offset.
-struct JSONSyntaxError: Error, Sendable {
+package struct JSONSyntaxError: Error, Sendable {
     var offset: Int
     var message: String
 }
@@ -48,7 +48,7 @@ struct JSONSyntaxError: Error, Sendable {
 /// Walks bytes, never `Character`s. Rejects trailing commas, comments, leading zeros, lone surrogate
 /// escapes, control characters inside strings and trailing content. Nesting is capped at
 /// ``maximumDepth`` so hostile documents cannot exhaust the stack; the work is linear in the input.
-struct JSONParser {
+package struct JSONParser {
     static let maximumDepth = 32
 
     private let bytes: [UInt8]
@@ -60,7 +60,7 @@ struct JSONParser {
     }
 
     /// Parses one JSON document (surrounding whitespace allowed).
-    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONNode {
+    package static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONNode {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let node = try parser.parseValue()
