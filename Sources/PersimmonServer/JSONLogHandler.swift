@@ -86,23 +86,28 @@ package struct JSONLogHandler: LogHandler {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// UTC as `2026-11-29T20:01:16.123Z`: ISO 8601 with milliseconds.
-    static func timestamp(_ now: timespec = Self.now()) -> String {
-        var seconds = now.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
+    /// UTC as `2026-11-29T20:01:16.123Z`: ISO 8601 with milliseconds, from the civil calendar by arithmetic
+    /// (days since the epoch to year, month, day), no formatter per line.
+    static func timestamp(_ now: Date = Date()) -> String {
+        let millis = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
+        let (days, dayMillis) = millis.quotientAndRemainder(dividingBy: 86_400_000)
+        let (day, msOfDay) = dayMillis < 0 ? (days - 1, dayMillis + 86_400_000) : (days, dayMillis)
+        // Howard Hinnant's days-to-civil algorithm.
+        let z = day + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let dayOfMonth = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int64, _ width: Int) -> String {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-        return pad(parts.tm_year + 1900, 4) + "-" + pad(parts.tm_mon + 1, 2) + "-" + pad(parts.tm_mday, 2) + "T"
-            + pad(parts.tm_hour, 2) + ":" + pad(parts.tm_min, 2) + ":" + pad(parts.tm_sec, 2) + "."
-            + pad(Int32(now.tv_nsec / 1_000_000), 3) + "Z"
-    }
-
-    private static func now() -> timespec {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return now
+        let seconds = msOfDay / 1000
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(dayOfMonth, 2) + "T" + pad(seconds / 3600, 2) + ":"
+            + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2) + "." + pad(msOfDay % 1000, 3) + "Z"
     }
 }
