@@ -65,14 +65,8 @@ package struct ExportJobHandler: JobHandler {
                 ]
             )
             try await resources.setStatus(record, to: LifecycleStatus.active, now: clock.now())
-        } catch let error as ServiceError where error.code == .invalidInput {
-            try await resources.setStatus(
-                record, to: LifecycleStatus.createFailed, failureReason: error.message, now: clock.now()
-            )
-        } catch let error as DatasetError where error.code.isInputError {
-            try await resources.setStatus(
-                record, to: LifecycleStatus.createFailed, failureReason: error.failureReason, now: clock.now()
-            )
+        } catch {
+            guard try await resources.failIfBadInput(record, error, now: clock.now()) else { throw error }
         }
     }
 

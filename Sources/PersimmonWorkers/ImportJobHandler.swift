@@ -58,14 +58,8 @@ package struct ImportJobHandler: JobHandler {
             )
             try await resources.setStatus(record, to: LifecycleStatus.active, now: clock.now())
             try await touchDataset(importJob.datasetArn, account: job.account, resources: resources, now: clock.now())
-        } catch let error as DatasetError where error.code.isInputError {
-            try await resources.setStatus(
-                record, to: LifecycleStatus.createFailed, failureReason: error.failureReason, now: clock.now()
-            )
-        } catch let error as ServiceError where error.code == .invalidInput {
-            try await resources.setStatus(
-                record, to: LifecycleStatus.createFailed, failureReason: error.message, now: clock.now()
-            )
+        } catch {
+            guard try await resources.failIfBadInput(record, error, now: clock.now()) else { throw error }
         }
     }
 
