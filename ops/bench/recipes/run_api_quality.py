@@ -22,22 +22,18 @@ import argparse
 import collections
 import csv
 import json
-import os
-import re
-import secrets
 import statistics
-import string
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import boto3
 from botocore.config import Config
 
-REGION = "us-east-1"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "lib"))
+from bench_server import REGION, Server, wait  # noqa: E402
 RECIPES = [
     "aws-popularity-count",
     "aws-trending-now",
@@ -145,58 +141,6 @@ def prepare_lastfm(shared: Path, root: Path) -> tuple[Path, Path, dict]:
 # ---------------------------------------------------------------------------------------------- server
 
 
-class Server:
-    def __init__(self, binary: Path, workdir: Path, import_root: Path):
-        self.binary = binary
-        self.key = "AKIA" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(16))
-        self.secret = secrets.token_urlsafe(30)
-        env = dict(os.environ, PERSIMMON_ROOT_ACCESS_KEY_ID=self.key, PERSIMMON_ROOT_SECRET_ACCESS_KEY=self.secret)
-        self.log = open(workdir / "server.log", "w")
-        self.proc = subprocess.Popen(
-            [str(binary), "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", str(workdir / "data"),
-             "--import-root", str(import_root)],
-            env=env, stdout=subprocess.PIPE, stderr=self.log, text=True,
-        )
-        self.url = None
-        deadline = time.monotonic() + 60
-        while self.url is None:
-            line = self.proc.stdout.readline()
-            if not line and self.proc.poll() is not None:
-                raise SystemExit(f"persimmon serve exited with {self.proc.returncode}; see {workdir / 'server.log'}")
-            match = re.search(r"persimmon listening on (http://\S+)", line)
-            if match:
-                self.url = match.group(1)
-            if time.monotonic() > deadline:
-                raise SystemExit("persimmon serve did not start listening")
-        threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
-
-    def account(self) -> dict:
-        env = dict(os.environ, AWS_ACCESS_KEY_ID=self.key, AWS_SECRET_ACCESS_KEY=self.secret, AWS_REGION=REGION,
-                   AWS_DEFAULT_REGION=REGION)
-        out = subprocess.run(
-            [str(self.binary), "admin", "create-account", "--name", "bench", "--endpoint-url", self.url],
-            env=env, capture_output=True, text=True, check=True,
-        )
-        return json.loads(out.stdout)
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-
-
-def wait(describe, key: str, timeout: float = 3600) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        resource = describe()[key]
-        if resource["status"] in ("ACTIVE", "CREATE FAILED", "CREATE STOPPED") or time.monotonic() > deadline:
-            return resource
-        time.sleep(0.2)
-
-
 # ---------------------------------------------------------------------------------------------- run
 
 
@@ -299,7 +243,7 @@ def main() -> None:
         root.mkdir()
         server = Server(args.binary, work, root)
         try:
-            account = server.account()
+            account = server.admin("create-account", "--name", "bench")
             pz = boto3.client(
                 "personalize", endpoint_url=server.url, region_name=REGION,
                 aws_access_key_id=account["AccessKeyId"], aws_secret_access_key=account["SecretAccessKey"],
