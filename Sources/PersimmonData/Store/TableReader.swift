@@ -129,55 +129,42 @@ private struct ColumnReader {
     }
 
     private func readMultiValuedColumn() throws(DatasetError) -> ColumnSnapshot {
-        var offsets = [Int](repeating: 0, count: total + 1)
-        var codes: [Int32] = []
-        var validity = Bitmap(count: total, value: true)
-        var hasNulls = false
         var global = ByteInterner()
-        var rowBase = 0
-        for segment in segments {
-            defer { rowBase += segment.footer.rowCount }
-            guard let column = sourceIndex(in: segment) else {
-                for row in rowBase..<rowBase + segment.footer.rowCount {
-                    offsets[row + 1] = codes.count
-                    validity[row] = false
-                }
-                hasNulls = hasNulls || segment.footer.rowCount > 0
-                continue
-            }
-            let (map, identity) = try merge(segment, column: column, into: &global)
-            var groupBase = rowBase
-            for group in segment.footer.rowGroups {
-                let refs = group.buffers[column]
-                let groupOffsets = try segment.readArray(refs[0], as: UInt32.self)
-                var groupCodes = try segment.readArray(refs[1], as: Int32.self)
-                guard groupOffsets.first == 0, Int(groupOffsets.last ?? 0) == groupCodes.count,
-                    zip(groupOffsets, groupOffsets.dropFirst()).allSatisfy({ $0 <= $1 })
-                else { throw Self.corrupt(segment, "offsets of column \(target.field.name) are inconsistent") }
+        var map: [Int32] = []
+        var identity = false
+        let (offsets, codes, validity) = try readVariableColumn(
+            of: Int32.self,
+            entering: { segment, column throws(DatasetError) in
+                (map, identity) = try merge(segment, column: column, into: &global)
+            },
+            adjusting: { groupCodes, segment throws(DatasetError) in
                 try groupCodes.withUnsafeMutableBufferPointer { buffer throws(DatasetError) in
                     try Self.remap(buffer, map, identity: identity, allowNull: false, segment: segment)
                 }
-                let base = codes.count
-                codes.append(contentsOf: groupCodes)
-                for row in 0..<group.rows {
-                    offsets[groupBase + row + 1] = base + Int(groupOffsets[row + 1])
-                }
-                if try mergeValidity(refs[2], rows: group.rows, at: groupBase, into: &validity, segment: segment) {
-                    hasNulls = true
-                }
-                groupBase += group.rows
             }
-        }
+        )
         return ColumnSnapshot(
-            field: target.field,
-            values: .multiValued(offsets: offsets, codes: codes, dictionary: global.strings()),
-            validity: hasNulls ? validity : nil
+            field: target.field, values: .multiValued(offsets: offsets, codes: codes, dictionary: global.strings()),
+            validity: validity
         )
     }
 
     private func readTextColumn() throws(DatasetError) -> ColumnSnapshot {
+        let (offsets, bytes, validity) = try readVariableColumn(of: UInt8.self)
+        return ColumnSnapshot(field: target.field, values: .text(offsets: offsets, bytes: bytes), validity: validity)
+    }
+
+    /// A variable-width column (per row group: `offsets`, `values`, validity) concatenated over every segment and
+    /// row group, with offsets rebased to the whole; a segment without the column contributes nulls. `entering` runs
+    /// once per segment that has the column, `adjusting` once per row group's values (multi-valued codes are
+    /// remapped to the merged dictionary there).
+    private func readVariableColumn<Element: BitwiseCopyable>(
+        of _: Element.Type,
+        entering: (SegmentFile, Int) throws(DatasetError) -> Void = { _, _ in },
+        adjusting: (inout [Element], SegmentFile) throws(DatasetError) -> Void = { _, _ in }
+    ) throws(DatasetError) -> (offsets: [Int], values: [Element], validity: Bitmap?) {
         var offsets = [Int](repeating: 0, count: total + 1)
-        var bytes: [UInt8] = []
+        var values: [Element] = []
         var validity = Bitmap(count: total, value: true)
         var hasNulls = false
         var rowBase = 0
@@ -185,22 +172,24 @@ private struct ColumnReader {
             defer { rowBase += segment.footer.rowCount }
             guard let column = sourceIndex(in: segment) else {
                 for row in rowBase..<rowBase + segment.footer.rowCount {
-                    offsets[row + 1] = bytes.count
+                    offsets[row + 1] = values.count
                     validity[row] = false
                 }
                 hasNulls = hasNulls || segment.footer.rowCount > 0
                 continue
             }
+            try entering(segment, column)
             var groupBase = rowBase
             for group in segment.footer.rowGroups {
                 let refs = group.buffers[column]
                 let groupOffsets = try segment.readArray(refs[0], as: UInt32.self)
-                let groupBytes = try segment.readArray(refs[1], as: UInt8.self)
-                guard groupOffsets.first == 0, Int(groupOffsets.last ?? 0) == groupBytes.count,
+                var groupValues = try segment.readArray(refs[1], as: Element.self)
+                guard groupOffsets.first == 0, Int(groupOffsets.last ?? 0) == groupValues.count,
                     zip(groupOffsets, groupOffsets.dropFirst()).allSatisfy({ $0 <= $1 })
                 else { throw Self.corrupt(segment, "offsets of column \(target.field.name) are inconsistent") }
-                let base = bytes.count
-                bytes.append(contentsOf: groupBytes)
+                try adjusting(&groupValues, segment)
+                let base = values.count
+                values.append(contentsOf: groupValues)
                 for row in 0..<group.rows {
                     offsets[groupBase + row + 1] = base + Int(groupOffsets[row + 1])
                 }
@@ -210,11 +199,7 @@ private struct ColumnReader {
                 groupBase += group.rows
             }
         }
-        return ColumnSnapshot(
-            field: target.field,
-            values: .text(offsets: offsets, bytes: bytes),
-            validity: hasNulls ? validity : nil
-        )
+        return (offsets, values, hasNulls ? validity : nil)
     }
 
     private func readFixed<T: BitwiseCopyable & Numeric>(_: T.Type) throws(DatasetError) -> ([T], Bitmap?) {
